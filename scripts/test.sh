@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets everything up from a fresh clone and runs the whole test suite.
+#   scripts/test.sh           release build, all tests
+#   scripts/test.sh asan      the same under AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset=${1:-release}
+bash scripts/install-deps.sh
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"
+ctest --preset "$preset"

@@ -1,0 +1,69 @@
+// Graph: leaves, gradient buffers and the reverse sweep.
+#include "autodiff/graph.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "tensor/error.h"
+
+namespace tandem {
+
+const Tensor& Var::value() const { return graph->value(id); }
+const Tensor& Var::grad() const { return graph->grad(id); }
+bool Var::requires_grad() const { return graph->requires_grad(id); }
+
+Graph::Graph(size_t arena_bytes) : arena_(arena_bytes) {
+  values_.reserve(1024);
+  nodes_.reserve(1024);
+}
+
+Var Graph::parameter(Parameter& p) {
+  values_.push_back({p.value, recording_ ? p.grad : Tensor(), recording_});
+  return {this, static_cast<int32_t>(values_.size() - 1)};
+}
+
+Var Graph::leaf(const Tensor& value) { return add_value(value, true); }
+
+Var Graph::constant(const Tensor& value) { return add_value(value, false); }
+
+Var Graph::add_value(const Tensor& value, bool requires_grad) {
+  values_.push_back({value, Tensor(), requires_grad && recording_});
+  return {this, static_cast<int32_t>(values_.size() - 1)};
+}
+
+std::span<int32_t> Graph::copy_ids(std::span<const int32_t> ids) {
+  int32_t* p = arena_.allocate_ints(static_cast<int64_t>(ids.size()));
+  if (!ids.empty()) std::memcpy(p, ids.data(), ids.size() * sizeof(int32_t));
+  return {p, ids.size()};
+}
+
+float* Graph::grad_data(int32_t id) {
+  Slot& s = values_[id];
+  if (!s.requires_grad) return nullptr;
+  if (!s.grad.defined() || s.grad.data() == nullptr) s.grad = new_zeros(s.value.shape());
+  return s.grad.data();
+}
+
+void Graph::backward(Var loss) {
+  check(loss.graph == this, "backward: the loss belongs to another graph");
+  check(loss.value().numel() == 1, "backward: the loss must have one element, got shape " +
+                                       loss.shape().to_string());
+  check(requires_grad(loss.id),
+        "backward: the loss does not depend on anything that needs a gradient");
+  float* seed = grad_data(loss.id);
+  seed[0] += 1.0f;
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
+    const Node& node = *it;
+    bool reached = false;
+    for (int k = 0; k < node.num_out; ++k) reached |= values_[node.out[k]].grad.data() != nullptr;
+    if (reached) node.backward(*this, node);
+  }
+}
+
+void Graph::reset() {
+  nodes_.clear();
+  values_.clear();
+  arena_.reset();
+}
+
+}  // namespace tandem

@@ -1,0 +1,114 @@
+// Graph: the define-by-run tape. Ops record nodes as they run; backward() replays them reversed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "autodiff/parameter.h"
+#include "tensor/arena.h"
+#include "tensor/tensor.h"
+
+namespace tandem {
+
+class Graph;
+
+// A handle to a value on a Graph's tape: what the nn layer passes around. Cheap to copy.
+struct Var {
+  Graph* graph = nullptr;
+  int32_t id = -1;
+
+  bool defined() const { return graph != nullptr; }
+  const Tensor& value() const;
+  // The accumulated gradient after Graph::backward; undefined if none reached this value.
+  const Tensor& grad() const;
+  const Shape& shape() const { return value().shape(); }
+  bool requires_grad() const;
+};
+
+// One recorded op. A plain, fixed-size record (no heap allocation per op): the backward
+// function, the ids of inputs and outputs, and whatever the backward needs saved.
+struct Node {
+  static constexpr int kMaxInputs = 8;
+  using Backward = void (*)(Graph& graph, const Node& node);
+
+  Backward backward = nullptr;
+  std::array<int32_t, kMaxInputs> in{};
+  std::array<int32_t, 2> out{-1, -1};
+  int8_t num_in = 0;
+  int8_t num_out = 0;
+  std::array<Tensor, 3> saved;   // arena tensors (or borrowed constants) kept for the backward
+  std::array<float, 4> f{};      // scalar attributes
+  std::array<int64_t, 4> i{};    // integer attributes
+  const int32_t* ids = nullptr;  // integer data (token ids, targets) copied into the arena
+};
+
+class Graph {
+ public:
+  explicit Graph(size_t arena_bytes = size_t{1} << 20);
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  // Leaves. A parameter's gradient accumulates into Parameter::grad; a leaf's into an arena
+  // tensor read back through Var::grad(); a constant has none.
+  Var parameter(Parameter& p);
+  Var leaf(const Tensor& value);
+  Var constant(const Tensor& value);
+
+  // Runs the tape backwards from a one-element value, seeding its gradient with 1.
+  void backward(Var loss);
+  // Forgets the tape and every arena tensor; parameters and their gradients stay.
+  void reset();
+
+  // While false (see NoGradGuard) ops record nothing and their outputs need no gradient.
+  bool recording() const { return recording_; }
+  void set_recording(bool on) { recording_ = on; }
+
+  size_t num_nodes() const { return nodes_.size(); }
+  size_t num_values() const { return values_.size(); }
+  Arena& arena() { return arena_; }
+
+  // ---- for op implementations ----
+  Tensor new_tensor(const Shape& shape) { return Tensor::empty(arena_, shape); }
+  Tensor new_zeros(const Shape& shape) { return Tensor::zeros(arena_, shape); }
+  std::span<int32_t> copy_ids(std::span<const int32_t> ids);
+  // Adds an op's output value; it needs a gradient iff `requires_grad` and the tape records.
+  Var add_value(const Tensor& value, bool requires_grad);
+  const Tensor& value(int32_t id) const { return values_[id].value; }
+  bool requires_grad(int32_t id) const { return values_[id].requires_grad; }
+  // The gradient buffer of a value that needs one, zero-filled on first use; nullptr otherwise.
+  float* grad_data(int32_t id);
+  // The gradient of a value if any reached it, else an undefined tensor.
+  const Tensor& grad(int32_t id) const { return values_[id].grad; }
+  void record(const Node& node) { nodes_.push_back(node); }
+
+ private:
+  struct Slot {
+    Tensor value;
+    Tensor grad;
+    bool requires_grad = false;
+  };
+
+  Arena arena_;
+  std::vector<Slot> values_;
+  std::vector<Node> nodes_;
+  bool recording_ = true;
+};
+
+// Inference scope: nothing is recorded while it lives.
+class NoGradGuard {
+ public:
+  explicit NoGradGuard(Graph& graph) : graph_(graph), previous_(graph.recording()) {
+    graph_.set_recording(false);
+  }
+  ~NoGradGuard() { graph_.set_recording(previous_); }
+  NoGradGuard(const NoGradGuard&) = delete;
+  NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+ private:
+  Graph& graph_;
+  bool previous_;
+};
+
+}  // namespace tandem

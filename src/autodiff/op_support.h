@@ -1,0 +1,56 @@
+// Helpers shared by the op implementations: argument checks and recording an op's node.
+#pragma once
+
+#include <initializer_list>
+#include <span>
+#include <string>
+
+#include "autodiff/graph.h"
+#include "tensor/error.h"
+
+namespace tandem::ops::detail {
+
+// The graph of the first defined input; every defined input must share it.
+inline Graph& graph_of(std::initializer_list<Var> inputs, const char* op) {
+  Graph* g = nullptr;
+  for (const Var& v : inputs) {
+    if (!v.defined()) continue;
+    if (!g) g = v.graph;
+    check(v.graph == g, std::string(op) + ": inputs belong to different graphs");
+  }
+  check(g != nullptr, std::string(op) + ": no input");
+  return *g;
+}
+
+inline void check_shape(bool ok, const char* op, const std::string& what) {
+  check(ok, std::string(op) + ": " + what);
+}
+
+// Adds `value` as the op's output; when the tape records and some input needs a gradient,
+// fills in the node's inputs and output and records it.
+inline Var emit(Graph& g, const Tensor& value, std::span<const Var> inputs, Node node) {
+  bool needs = false;
+  for (const Var& v : inputs) needs |= v.defined() && v.requires_grad();
+  Var out = g.add_value(value, needs);
+  if (!needs) return out;
+  node.num_in = 0;
+  for (const Var& v : inputs) node.in[node.num_in++] = v.defined() ? v.id : -1;
+  node.out[0] = out.id;
+  node.num_out = 1;
+  g.record(node);
+  return out;
+}
+inline Var emit(Graph& g, const Tensor& value, std::initializer_list<Var> inputs, Node node) {
+  return emit(g, value, std::span<const Var>(inputs.begin(), inputs.size()), node);
+}
+
+// The gradient buffer of input k of a node, or nullptr if it needs none (or is absent).
+inline float* input_grad(Graph& g, const Node& node, int k) {
+  return node.in[k] >= 0 ? g.grad_data(node.in[k]) : nullptr;
+}
+inline const Tensor& input_value(Graph& g, const Node& node, int k) { return g.value(node.in[k]); }
+inline const Tensor& output_grad(Graph& g, const Node& node, int k = 0) {
+  return g.grad(node.out[k]);
+}
+
+}  // namespace tandem::ops::detail

@@ -1,0 +1,69 @@
+// The differentiable ops: each runs its forward kernel now and records one node for backward.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "autodiff/graph.h"
+#include "tensor/rng.h"
+
+namespace tandem::ops {
+
+// Shapes: "(…, n)" means any leading dimensions, flattened into rows by row-major order.
+
+// ---- products (ops_linear.cc) ----
+// op(a)·op(b) for 2-D a and b.
+Var matmul(Var a, Var b, bool trans_a = false, bool trans_b = false);
+// x (…, in) · Wᵀ (W: (out, in)) + bias (out) → (…, out). bias may be undefined (no bias).
+Var linear(Var x, Var weight, Var bias = {});
+
+// ---- element-wise (ops_elementwise.cc) ----
+Var add(Var a, Var b);  // same shapes
+Var sub(Var a, Var b);
+Var mul(Var a, Var b);
+Var scale(Var a, float alpha);
+Var add_bias(Var x, Var bias);  // x (…, n) + bias (n), broadcast over rows
+Var tanh(Var x);
+Var sigmoid(Var x);
+Var relu(Var x);
+
+// ---- shapes and reductions (ops_shape.cc) ----
+Var concat(std::span<const Var> parts);  // along the last axis; leading shapes must agree
+Var slice_last(Var x, int64_t begin, int64_t width);  // columns [begin, begin + width)
+Var reshape(Var x, const Shape& shape);  // same data, another shape of equal size
+Var sum(Var x);   // → scalar
+Var mean(Var x);  // → scalar
+
+// ---- normalisation, regularisation (ops_norm.cc) ----
+// softmax over the last axis where mask (same shape as x, 1 = keep, 0 = masked; may be
+// undefined) allows; masked entries are 0.
+Var masked_softmax(Var x, const Tensor& mask = {});
+// Layer norm over the last axis with gain gamma (n) and bias beta (n).
+Var layer_norm(Var x, Var gamma, Var beta, float eps = 1e-5f);
+// Inverted dropout with drop probability p in [0, 1); p = 0 returns x itself. Draws from rng.
+Var dropout(Var x, float p, Rng& rng);
+
+// ---- lookups and losses (ops_embedding.cc, ops_loss.cc) ----
+// table (V, D) rows for ids → (ids.size(), D). Throws tandem::Error for an id outside [0, V).
+Var embedding(Var table, std::span<const int32_t> ids);
+enum class Reduction { kSum, kMean };  // kMean: divided by the number of counted targets
+// Cross-entropy of logits (N, V) against targets (N), rows with ignore_index skipped, label
+// smoothing ε (see kernels/cpu/cross_entropy.h) → scalar.
+Var cross_entropy(Var logits, std::span<const int32_t> targets, int32_t ignore_index = -1,
+                  float smoothing = 0.0f, Reduction reduction = Reduction::kMean);
+
+// ---- recurrent cells and attention (ops_rnn.cc, ops_attention.cc) ----
+// One GRU step (kernels/cpu/gru_cell.h): xg (B, 3H) = the input projection of this step,
+// h (B, H), W_hh (3H, H), b_hh (3H) → h' (B, H).
+Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh);
+// One LSTM step (kernels/cpu/lstm_cell.h): xg (B, 4H) with the biases, h, c (B, H),
+// W_hh (4H, H) → (h', c').
+struct LstmState {
+  Var h, c;
+};
+LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh);
+// Additive attention scores (kernels/cpu/additive_attention.h): q (B, A), keys (S, B, A),
+// v (A), mask (B, S) or undefined → scores (B, S), −∞ where masked.
+Var additive_scores(Var q, Var keys, Var v, const Tensor& mask = {});
+
+}  // namespace tandem::ops

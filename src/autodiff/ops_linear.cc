@@ -1,0 +1,95 @@
+// Matrix products on the tape: matmul and linear (x·Wᵀ + b), each one GEMM forward.
+#include "autodiff/op_support.h"
+#include "autodiff/ops.h"
+#include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/gemm.h"
+
+namespace tandem::ops {
+
+using namespace detail;
+
+namespace {
+
+// C = op(A)·op(B) with A stored (ra, ca), B stored (rb, cb).
+void matmul_backward(Graph& g, const Node& node) {
+  const bool ta = node.i[0], tb = node.i[1];
+  const Tensor& a = input_value(g, node, 0);
+  const Tensor& b = input_value(g, node, 1);
+  const Tensor& dc = output_grad(g, node);
+  const int64_t m = dc.dim(0), n = dc.dim(1), k = ta ? a.dim(0) : a.dim(1);
+  if (float* da = input_grad(g, node, 0)) {
+    // dop(A) = dC·op(B)ᵀ (m×k); A = op(A) or its transpose.
+    if (!ta)
+      kernels::gemm(false, !tb, m, k, n, 1.0f, dc.data(), n, b.data(), b.dim(1), 1.0f, da, k);
+    else  // dA = (dC·op(B)ᵀ)ᵀ = op(B)·dCᵀ (k×m)
+      kernels::gemm(tb, true, k, m, n, 1.0f, b.data(), b.dim(1), dc.data(), n, 1.0f, da, m);
+  }
+  if (float* db = input_grad(g, node, 1)) {
+    // dop(B) = op(A)ᵀ·dC (k×n).
+    if (!tb)
+      kernels::gemm(!ta, false, k, n, m, 1.0f, a.data(), a.dim(1), dc.data(), n, 1.0f, db, n);
+    else  // dB = dCᵀ·op(A) (n×k)
+      kernels::gemm(true, ta, n, k, m, 1.0f, dc.data(), n, a.data(), a.dim(1), 1.0f, db, k);
+  }
+}
+
+void linear_backward(Graph& g, const Node& node) {
+  const Tensor& x = input_value(g, node, 0);
+  const Tensor& w = input_value(g, node, 1);
+  const Tensor& dy = output_grad(g, node);
+  const int64_t rows = x.rows(), in = w.dim(1), out = w.dim(0);
+  if (float* dx = input_grad(g, node, 0))
+    kernels::gemm(false, false, rows, in, out, 1.0f, dy.data(), w.data(), 1.0f, dx);
+  if (float* dw = input_grad(g, node, 1))
+    kernels::gemm(true, false, out, in, rows, 1.0f, dy.data(), x.data(), 1.0f, dw);
+  if (node.num_in > 2)
+    if (float* db = input_grad(g, node, 2))
+      kernels::sum_rows_accumulate(rows, out, dy.data(), db);
+}
+
+}  // namespace
+
+Var matmul(Var a, Var b, bool trans_a, bool trans_b) {
+  Graph& g = graph_of({a, b}, "matmul");
+  const Shape &sa = a.shape(), &sb = b.shape();
+  check_shape(sa.rank() == 2 && sb.rank() == 2, "matmul",
+              "needs 2-D operands, got " + sa.to_string() + " and " + sb.to_string());
+  const int64_t m = trans_a ? sa[1] : sa[0], k = trans_a ? sa[0] : sa[1];
+  const int64_t kb = trans_b ? sb[1] : sb[0], n = trans_b ? sb[0] : sb[1];
+  check_shape(k == kb, "matmul", "inner sizes differ: " + sa.to_string() + " and " +
+                                     sb.to_string());
+  Tensor c = g.new_tensor({m, n});
+  kernels::gemm(trans_a, trans_b, m, n, k, 1.0f, a.value().data(), sa[1], b.value().data(), sb[1],
+                0.0f, c.data(), n);
+  Node node;
+  node.backward = matmul_backward;
+  node.i = {trans_a, trans_b, 0, 0};
+  return emit(g, c, {a, b}, node);
+}
+
+Var linear(Var x, Var weight, Var bias) {
+  Graph& g = graph_of({x, weight, bias}, "linear");
+  const Shape& sx = x.shape();
+  const Shape& sw = weight.shape();
+  check_shape(sw.rank() == 2 && sx.rank() >= 1 && sx.cols() == sw[1], "linear",
+              "input " + sx.to_string() + " does not match weight " + sw.to_string() +
+                  " (expected (…, in) and (out, in))");
+  const int64_t rows = sx.rows(), in = sw[1], out = sw[0];
+  Tensor y = g.new_tensor(sx.with_last(out));
+  float beta = 0.0f;
+  if (bias.defined()) {
+    check_shape(bias.shape() == Shape{out}, "linear",
+                "bias " + bias.shape().to_string() + " should be [" + std::to_string(out) + "]");
+    const float* b = bias.value().data();
+    for (int64_t r = 0; r < rows; ++r) std::copy(b, b + out, y.data() + r * out);
+    beta = 1.0f;
+  }
+  kernels::gemm(false, true, rows, out, in, 1.0f, x.value().data(), weight.value().data(), beta,
+                y.data());
+  Node node;
+  node.backward = linear_backward;
+  if (bias.defined()) return emit(g, y, {x, weight, bias}, node);
+  return emit(g, y, {x, weight}, node);
+}
+
+}  // namespace tandem::ops

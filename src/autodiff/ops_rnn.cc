@@ -1,0 +1,118 @@
+// Recurrent cells on the tape: one node per GRU or LSTM step (a GEMM plus the fused kernel).
+#include "autodiff/op_support.h"
+#include "autodiff/ops.h"
+#include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/gru_cell.h"
+#include "kernels/cpu/lstm_cell.h"
+
+namespace tandem::ops {
+
+using namespace detail;
+
+namespace {
+
+// The recurrent product's backward, shared by both cells: from dgates (B, G·H),
+// dW_hh += dgatesᵀ·h and dh += dgates·W_hh.
+void recurrent_gemm_backward(Graph& g, const Node& node, int h_input, int w_input,
+                             const Tensor& dgates) {
+  const Tensor& h = input_value(g, node, h_input);
+  const Tensor& w = input_value(g, node, w_input);
+  const int64_t B = h.dim(0), H = h.dim(1), G = w.dim(0);
+  if (float* dw = input_grad(g, node, w_input))
+    kernels::gemm(true, false, G, H, B, 1.0f, dgates.data(), h.data(), 1.0f, dw);
+  if (float* dh = input_grad(g, node, h_input))
+    kernels::gemm(false, false, B, H, G, 1.0f, dgates.data(), w.data(), 1.0f, dh);
+}
+
+// Inputs: xg, h, W_hh, b_hh. Saved: (r, z, n, hg_n).
+void gru_cell_backward(Graph& g, const Node& node) {
+  const Tensor& h = input_value(g, node, 1);
+  const int64_t B = h.dim(0), H = h.dim(1);
+  Tensor dhg = g.new_tensor({B, 3 * H});
+  kernels::gru_cell_backward(B, H, h.data(), node.saved[0].data(), output_grad(g, node).data(),
+                             dhg.data(), input_grad(g, node, 0), input_grad(g, node, 1));
+  if (float* db = input_grad(g, node, 3)) kernels::sum_rows_accumulate(B, 3 * H, dhg.data(), db);
+  recurrent_gemm_backward(g, node, 1, 2, dhg);
+}
+
+// Inputs: xg, h, c, W_hh. Saved: (i, f, g, o, tanh c').
+void lstm_cell_backward(Graph& g, const Node& node) {
+  const Tensor& h = input_value(g, node, 1);
+  const int64_t B = h.dim(0), H = h.dim(1);
+  const Tensor& dh = output_grad(g, node, 0);
+  const Tensor& dc = output_grad(g, node, 1);
+  Tensor dgates = g.new_tensor({B, 4 * H});
+  kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), node.saved[0].data(),
+                              dh.data(), dc.data(), dgates.data(), input_grad(g, node, 0),
+                              input_grad(g, node, 2));
+  recurrent_gemm_backward(g, node, 1, 3, dgates);
+}
+
+void check_cell(Var xg, Var h, Var w_hh, int gates, const char* op) {
+  const Shape &sx = xg.shape(), &sh = h.shape(), &sw = w_hh.shape();
+  check_shape(sh.rank() == 2, op, "h must be (B, H), got " + sh.to_string());
+  const int64_t B = sh[0], H = sh[1];
+  check_shape(sx == Shape{B, gates * H}, op,
+              "xg " + sx.to_string() + " should be " + Shape{B, gates * H}.to_string());
+  check_shape(sw == Shape{gates * H, H}, op,
+              "W_hh " + sw.to_string() + " should be " + Shape{gates * H, H}.to_string());
+}
+
+}  // namespace
+
+Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh) {
+  Graph& g = graph_of({xg, h, w_hh, b_hh}, "gru_cell");
+  check_cell(xg, h, w_hh, 3, "gru_cell");
+  const int64_t B = h.shape()[0], H = h.shape()[1];
+  check_shape(b_hh.shape() == Shape{3 * H}, "gru_cell",
+              "b_hh " + b_hh.shape().to_string() + " should be [" + std::to_string(3 * H) + "]");
+  Tensor hg = g.new_tensor({B, 3 * H});
+  const float* b = b_hh.value().data();
+  for (int64_t r = 0; r < B; ++r) std::copy(b, b + 3 * H, hg.data() + r * 3 * H);
+  kernels::gemm(false, true, B, 3 * H, H, 1.0f, h.value().data(), w_hh.value().data(), 1.0f,
+                hg.data());
+  const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
+                                       w_hh.requires_grad() || b_hh.requires_grad());
+  Tensor saved = needs ? g.new_tensor({B, 4 * H}) : Tensor();
+  Tensor h_next = g.new_tensor({B, H});
+  kernels::gru_cell_forward(B, H, xg.value().data(), hg.data(), h.value().data(), h_next.data(),
+                            needs ? saved.data() : nullptr);
+  Node node;
+  node.backward = gru_cell_backward;
+  node.saved[0] = saved;
+  return emit(g, h_next, {xg, h, w_hh, b_hh}, node);
+}
+
+LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh) {
+  Graph& g = graph_of({xg, h, c, w_hh}, "lstm_cell");
+  check_cell(xg, h, w_hh, 4, "lstm_cell");
+  const int64_t B = h.shape()[0], H = h.shape()[1];
+  check_shape(c.shape() == h.shape(), "lstm_cell",
+              "c " + c.shape().to_string() + " should match h " + h.shape().to_string());
+  Tensor hg = g.new_tensor({B, 4 * H});
+  kernels::gemm(false, true, B, 4 * H, H, 1.0f, h.value().data(), w_hh.value().data(), 0.0f,
+                hg.data());
+  const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
+                                       c.requires_grad() || w_hh.requires_grad());
+  Tensor saved = needs ? g.new_tensor({B, 5 * H}) : Tensor();
+  Tensor h_next = g.new_tensor({B, H});
+  Tensor c_next = g.new_tensor({B, H});
+  kernels::lstm_cell_forward(B, H, xg.value().data(), hg.data(), c.value().data(), h_next.data(),
+                             c_next.data(), needs ? saved.data() : nullptr);
+  Var out_h = g.add_value(h_next, needs);
+  Var out_c = g.add_value(c_next, needs);
+  if (needs) {
+    Node node;
+    node.backward = lstm_cell_backward;
+    node.saved[0] = saved;
+    node.in = {xg.id, h.id, c.id, w_hh.id};
+    node.num_in = 4;
+    node.out = {out_h.id, out_c.id};
+    node.num_out = 2;
+    g.record(node);
+  }
+  return {out_h, out_c};
+}
+
+}  // namespace tandem::ops

@@ -1,0 +1,108 @@
+// Shape ops and reductions on the tape: concat, column slices, reshape, sum and mean.
+#include "autodiff/op_support.h"
+#include "autodiff/ops.h"
+#include "kernels/cpu/concat.h"
+#include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/reduce.h"
+
+namespace tandem::ops {
+
+using namespace detail;
+
+namespace {
+
+void concat_backward(Graph& g, const Node& node) {
+  const Tensor& dy = output_grad(g, node);
+  std::array<float*, Node::kMaxInputs> parts{};
+  std::array<int64_t, Node::kMaxInputs> cols{};
+  for (int k = 0; k < node.num_in; ++k) {
+    parts[k] = input_grad(g, node, k);
+    cols[k] = input_value(g, node, k).cols();
+  }
+  kernels::split_last_accumulate(dy.rows(), node.num_in, dy.data(), cols.data(), parts.data());
+}
+
+void slice_last_backward(Graph& g, const Node& node) {
+  const Tensor& dy = output_grad(g, node);
+  if (float* dx = input_grad(g, node, 0))
+    kernels::add_into_columns(dy.rows(), dy.cols(), dy.data(), dx, input_value(g, node, 0).cols(),
+                              node.i[0]);
+}
+
+void reshape_backward(Graph& g, const Node& node) {
+  const Tensor& dy = output_grad(g, node);
+  if (float* dx = input_grad(g, node, 0)) kernels::accumulate(dy.numel(), dy.data(), dx);
+}
+
+void sum_backward(Graph& g, const Node& node) {
+  const float dy = output_grad(g, node).item() * node.f[0];  // f[0]: 1, or 1/n for mean
+  if (float* dx = input_grad(g, node, 0))
+    kernels::broadcast_accumulate(input_value(g, node, 0).numel(), dy, dx);
+}
+
+Var reduce(Var x, bool mean, const char* name) {
+  Graph& g = graph_of({x}, name);
+  const int64_t n = x.value().numel();
+  const float factor = mean ? 1.0f / static_cast<float>(std::max<int64_t>(n, 1)) : 1.0f;
+  Tensor y = g.new_tensor(Shape{});
+  y.data()[0] = static_cast<float>(kernels::sum(n, x.value().data()) * factor);
+  Node node;
+  node.backward = sum_backward;
+  node.f[0] = factor;
+  return emit(g, y, {x}, node);
+}
+
+}  // namespace
+
+Var concat(std::span<const Var> parts) {
+  check_shape(!parts.empty() && parts.size() <= Node::kMaxInputs, "concat",
+              "takes 1 to " + std::to_string(Node::kMaxInputs) + " parts, got " +
+                  std::to_string(parts.size()));
+  Graph& g = graph_of({parts[0]}, "concat");
+  const Shape& first = parts[0].shape();
+  std::array<const float*, Node::kMaxInputs> data{};
+  std::array<int64_t, Node::kMaxInputs> cols{};
+  int64_t total = 0;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    const Shape& s = parts[k].shape();
+    check_shape(parts[k].graph == &g, "concat", "inputs belong to different graphs");
+    check_shape(s.rank() == first.rank() && s.with_last(1) == first.with_last(1), "concat",
+                "part " + std::to_string(k) + " has shape " + s.to_string() +
+                    ", incompatible with " + first.to_string());
+    data[k] = parts[k].value().data();
+    cols[k] = s.cols();
+    total += cols[k];
+  }
+  Tensor y = g.new_tensor(first.with_last(total));
+  kernels::concat_last(y.rows(), static_cast<int>(parts.size()), data.data(), cols.data(), y.data());
+  Node node;
+  node.backward = concat_backward;
+  return emit(g, y, parts, node);
+}
+
+Var slice_last(Var x, int64_t begin, int64_t width) {
+  Graph& g = graph_of({x}, "slice_last");
+  const int64_t cols = x.shape().cols();
+  check_shape(begin >= 0 && width >= 0 && begin + width <= cols, "slice_last",
+              "columns [" + std::to_string(begin) + ", " + std::to_string(begin + width) +
+                  ") out of range for " + x.shape().to_string());
+  Tensor y = g.new_tensor(x.shape().with_last(width));
+  kernels::copy_columns(y.rows(), width, x.value().data(), cols, begin, y.data());
+  Node node;
+  node.backward = slice_last_backward;
+  node.i[0] = begin;
+  return emit(g, y, {x}, node);
+}
+
+Var reshape(Var x, const Shape& shape) {
+  Graph& g = graph_of({x}, "reshape");
+  Tensor y = x.value().reshape(shape);  // a view: no copy
+  Node node;
+  node.backward = reshape_backward;
+  return emit(g, y, {x}, node);
+}
+
+Var sum(Var x) { return reduce(x, false, "sum"); }
+Var mean(Var x) { return reduce(x, true, "mean"); }
+
+}  // namespace tandem::ops

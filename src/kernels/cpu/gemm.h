@@ -1,0 +1,31 @@
+// GEMM: the one narrow wrapper over CBLAS through which every matrix product goes.
+#pragma once
+
+#include <cstdint>
+
+namespace tandem::kernels {
+
+// C = alpha · op(A) · op(B) + beta · C, all row-major. op(A) is m×k, op(B) is k×n, C is m×n.
+// lda/ldb/ldc are row strides (elements between consecutive rows of the stored matrix), so a
+// strided slice — one batch entry of a time-major (T, B, H) tensor, say — needs no copy.
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+          const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+          int64_t ldc);
+
+// The common case of dense, unstrided operands.
+inline void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                 const float* a, const float* b, float beta, float* c) {
+  gemm(trans_a, trans_b, m, n, k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
+}
+
+// `batch` independent products; product i uses a + i·stride_a, b + i·stride_b, c + i·stride_c.
+void gemm_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                  const float* a, int64_t lda, int64_t stride_a, const float* b, int64_t ldb,
+                  int64_t stride_b, float beta, float* c, int64_t ldc, int64_t stride_c,
+                  int64_t batch);
+
+// Threads used by the BLAS for one product. Small RNN products run best on one thread.
+void set_gemm_threads(int threads);
+int gemm_threads();
+
+}  // namespace tandem::kernels

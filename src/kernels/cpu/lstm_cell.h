@@ -1,0 +1,24 @@
+// Fused LSTM cell: the point-wise part of one step, all four gates in one pass over memory.
+#pragma once
+
+#include <cstdint>
+
+namespace tandem::kernels {
+
+// The LSTM of Hochreiter & Schmidhuber 1997 with a forget gate (Gers et al. 2000), in the form
+// of Graves 2013 (§2, without peepholes) that cuDNN and PyTorch use, gate order (i, f, g, o):
+//   gates = xg + hg,  xg = x·W_ihᵀ + b,  hg = h·W_hhᵀ      (B, 4H), computed by GEMMs outside
+//   i = σ(·), f = σ(·), g = tanh(·), o = σ(·)
+//   c' = f ⊙ c + i ⊙ g,   h' = o ⊙ tanh(c')
+// saved (B, 5H) receives (i, f, g, o, tanh c') for the backward; it may be null in inference.
+void lstm_cell_forward(int64_t batch, int64_t hidden, const float* xg, const float* hg,
+                       const float* c_prev, float* h_next, float* c_next, float* saved);
+
+// From dh_next and dc_next (B, H; either may be null: no gradient): writes dgates (B, 4H), the
+// gradient of xg and of hg alike; adds it into dxg (may be null) and f ⊙ dc into dc_prev (may be
+// null). dh_prev = dgates·W_hh and the weight gradients are GEMMs the caller does.
+void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev, const float* saved,
+                        const float* dh_next, const float* dc_next, float* dgates, float* dxg,
+                        float* dc_prev);
+
+}  // namespace tandem::kernels
