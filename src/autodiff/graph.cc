@@ -46,8 +46,9 @@ float* Graph::grad_data(int32_t id) {
 
 void Graph::backward(Var loss) {
   check(loss.graph == this, "backward: the loss belongs to another graph");
-  check(loss.value().numel() == 1, "backward: the loss must have one element, got shape " +
-                                       loss.shape().to_string());
+  check(loss.value().numel() == 1, [&] {
+    return "backward: the loss must have one element, got shape " + loss.shape().to_string();
+  });
   check(requires_grad(loss.id),
         "backward: the loss does not depend on anything that needs a gradient");
   float* seed = grad_data(loss.id);

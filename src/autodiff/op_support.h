@@ -16,14 +16,20 @@ inline Graph& graph_of(std::initializer_list<Var> inputs, const char* op) {
   for (const Var& v : inputs) {
     if (!v.defined()) continue;
     if (!g) g = v.graph;
-    check(v.graph == g, std::string(op) + ": inputs belong to different graphs");
+    check(v.graph == g, [&] { return std::string(op) + ": inputs belong to different graphs"; });
   }
-  check(g != nullptr, std::string(op) + ": no input");
+  check(g != nullptr, [&] { return std::string(op) + ": no input"; });
   return *g;
 }
 
-inline void check_shape(bool ok, const char* op, const std::string& what) {
-  check(ok, std::string(op) + ": " + what);
+// Throws "op: what" unless ok; `what` is a string or a callable that builds one on failure.
+template <typename What>
+inline void check_shape(bool ok, const char* op, What&& what) {
+  if (ok) return;
+  if constexpr (std::is_invocable_v<What>)
+    throw Error(std::string(op) + ": " + std::string(what()));
+  else
+    throw Error(std::string(op) + ": " + std::string(what));
 }
 
 // Adds `value` as the op's output; when the tape records and some input needs a gradient,

@@ -30,9 +30,9 @@ Var relu(Var x);
 // ---- shapes and reductions (ops_shape.cc) ----
 Var concat(std::span<const Var> parts);  // along the last axis; leading shapes must agree
 Var slice_last(Var x, int64_t begin, int64_t width);  // columns [begin, begin + width)
-Var reshape(Var x, const Shape& shape);  // same data, another shape of equal size
-Var sum(Var x);   // → scalar
-Var mean(Var x);  // → scalar
+Var reshape(Var x, const Shape& shape);               // same data, another shape of equal size
+Var sum(Var x);                                       // → scalar
+Var mean(Var x);                                      // → scalar
 
 // ---- normalisation, regularisation (ops_norm.cc) ----
 // softmax over the last axis where mask (same shape as x, 1 = keep, 0 = masked; may be

@@ -25,22 +25,25 @@ void additive_scores_backward(Graph& g, const Node& node) {
 Var additive_scores(Var q, Var keys, Var v, const Tensor& mask) {
   Graph& g = graph_of({q, keys, v}, "additive_scores");
   const Shape &sq = q.shape(), &sk = keys.shape();
-  check_shape(sk.rank() == 3, "additive_scores", "keys must be (S, B, A), got " + sk.to_string());
+  check_shape(sk.rank() == 3, "additive_scores",
+              [&] { return "keys must be (S, B, A), got " + sk.to_string(); });
   const int64_t S = sk[0], B = sk[1], A = sk[2];
-  check_shape(sq == Shape{B, A}, "additive_scores",
-              "q " + sq.to_string() + " should be " + Shape{B, A}.to_string());
+  check_shape(sq == Shape{B, A}, "additive_scores", [&] {
+    return "q " + sq.to_string() + " should be " + Shape{B, A}.to_string();
+  });
   check_shape(v.shape() == Shape{A}, "additive_scores",
-              "v " + v.shape().to_string() + " should be " + Shape{A}.to_string());
+              [&] { return "v " + v.shape().to_string() + " should be " + Shape{A}.to_string(); });
   if (mask.defined())
-    check_shape(mask.numel() == B * S, "additive_scores",
-                "mask " + mask.shape().to_string() + " should be " + Shape{B, S}.to_string());
+    check_shape(mask.numel() == B * S, "additive_scores", [&] {
+      return "mask " + mask.shape().to_string() + " should be " + Shape{B, S}.to_string();
+    });
   const bool needs =
       g.recording() && (q.requires_grad() || keys.requires_grad() || v.requires_grad());
   Tensor saved = needs ? g.new_tensor({B, S, A}) : Tensor();
   Tensor scores = g.new_tensor({B, S});
-  kernels::additive_scores_forward(S, B, A, q.value().data(), keys.value().data(),
-                                   v.value().data(), mask.defined() ? mask.data() : nullptr,
-                                   scores.data(), needs ? saved.data() : nullptr);
+  kernels::additive_scores_forward(S, B, A, q.value().data(), keys.value().data(), v.value().data(),
+                                   mask.defined() ? mask.data() : nullptr, scores.data(),
+                                   needs ? saved.data() : nullptr);
   Node node;
   node.backward = additive_scores_backward;
   node.saved = {saved, mask, Tensor()};

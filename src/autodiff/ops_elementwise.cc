@@ -10,8 +10,9 @@ using namespace detail;
 namespace {
 
 void check_same_shape(Var a, Var b, const char* op) {
-  check_shape(a.shape() == b.shape(), op,
-              "shapes differ: " + a.shape().to_string() + " and " + b.shape().to_string());
+  check_shape(a.shape() == b.shape(), op, [&] {
+    return "shapes differ: " + a.shape().to_string() + " and " + b.shape().to_string();
+  });
 }
 
 void add_backward(Graph& g, const Node& node) {
@@ -26,8 +27,10 @@ void mul_backward(Graph& g, const Node& node) {
   const Tensor& dy = output_grad(g, node);
   const Tensor& a = input_value(g, node, 0);
   const Tensor& b = input_value(g, node, 1);
-  if (float* da = input_grad(g, node, 0)) kernels::mul_accumulate(dy.numel(), dy.data(), b.data(), da);
-  if (float* db = input_grad(g, node, 1)) kernels::mul_accumulate(dy.numel(), dy.data(), a.data(), db);
+  if (float* da = input_grad(g, node, 0))
+    kernels::mul_accumulate(dy.numel(), dy.data(), b.data(), da);
+  if (float* db = input_grad(g, node, 1))
+    kernels::mul_accumulate(dy.numel(), dy.data(), a.data(), db);
 }
 
 void scale_backward(Graph& g, const Node& node) {
@@ -67,7 +70,7 @@ Var add_or_sub(Var a, Var b, float sign_b, const char* name) {
   check_same_shape(a, b, name);
   Tensor y = g.new_tensor(a.shape());
   (sign_b > 0 ? kernels::add : kernels::sub)(y.numel(), a.value().data(), b.value().data(),
-                                              y.data());
+                                             y.data());
   Node node;
   node.backward = add_backward;
   node.f[0] = sign_b;
@@ -101,9 +104,10 @@ Var scale(Var a, float alpha) {
 
 Var add_bias(Var x, Var bias) {
   Graph& g = graph_of({x, bias}, "add_bias");
-  check_shape(bias.shape() == Shape{x.shape().cols()}, "add_bias",
-              "bias " + bias.shape().to_string() + " does not match the last axis of " +
-                  x.shape().to_string());
+  check_shape(bias.shape() == Shape{x.shape().cols()}, "add_bias", [&] {
+    return "bias " + bias.shape().to_string() + " does not match the last axis of " +
+           x.shape().to_string();
+  });
   Tensor y = g.new_tensor(x.shape());
   kernels::add_row_broadcast(y.rows(), y.cols(), x.value().data(), bias.value().data(), y.data());
   Node node;
@@ -111,14 +115,10 @@ Var add_bias(Var x, Var bias) {
   return emit(g, y, {x, bias}, node);
 }
 
-Var tanh(Var x) {
-  return activation<kernels::tanh_forward, kernels::tanh_backward>(x, "tanh");
-}
+Var tanh(Var x) { return activation<kernels::tanh_forward, kernels::tanh_backward>(x, "tanh"); }
 Var sigmoid(Var x) {
   return activation<kernels::sigmoid_forward, kernels::sigmoid_backward>(x, "sigmoid");
 }
-Var relu(Var x) {
-  return activation<kernels::relu_forward, kernels::relu_backward>(x, "relu");
-}
+Var relu(Var x) { return activation<kernels::relu_forward, kernels::relu_backward>(x, "relu"); }
 
 }  // namespace tandem::ops

@@ -20,12 +20,13 @@ void embedding_backward(Graph& g, const Node& node) {
 Var embedding(Var table, std::span<const int32_t> ids) {
   Graph& g = graph_of({table}, "embedding");
   check_shape(table.shape().rank() == 2, "embedding",
-              "the table must be (vocab, dim), got " + table.shape().to_string());
+              [&] { return "the table must be (vocab, dim), got " + table.shape().to_string(); });
   const int64_t vocab = table.shape()[0], dim = table.shape()[1];
   for (size_t k = 0; k < ids.size(); ++k)
-    check_shape(ids[k] >= 0 && ids[k] < vocab, "embedding",
-                "id " + std::to_string(ids[k]) + " at position " + std::to_string(k) +
-                    " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+    check_shape(ids[k] >= 0 && ids[k] < vocab, "embedding", [&] {
+      return "id " + std::to_string(ids[k]) + " at position " + std::to_string(k) +
+             " is outside the vocabulary [0, " + std::to_string(vocab) + ")";
+    });
   const int64_t n = static_cast<int64_t>(ids.size());
   Tensor y = g.new_tensor({n, dim});
   kernels::embedding_gather(n, dim, table.value().data(), ids.data(), y.data());

@@ -43,8 +43,7 @@ void linear_backward(Graph& g, const Node& node) {
   if (float* dw = input_grad(g, node, 1))
     kernels::gemm(true, false, out, in, rows, 1.0f, dy.data(), x.data(), 1.0f, dw);
   if (node.num_in > 2)
-    if (float* db = input_grad(g, node, 2))
-      kernels::sum_rows_accumulate(rows, out, dy.data(), db);
+    if (float* db = input_grad(g, node, 2)) kernels::sum_rows_accumulate(rows, out, dy.data(), db);
 }
 
 }  // namespace
@@ -52,12 +51,13 @@ void linear_backward(Graph& g, const Node& node) {
 Var matmul(Var a, Var b, bool trans_a, bool trans_b) {
   Graph& g = graph_of({a, b}, "matmul");
   const Shape &sa = a.shape(), &sb = b.shape();
-  check_shape(sa.rank() == 2 && sb.rank() == 2, "matmul",
-              "needs 2-D operands, got " + sa.to_string() + " and " + sb.to_string());
+  check_shape(sa.rank() == 2 && sb.rank() == 2, "matmul", [&] {
+    return "needs 2-D operands, got " + sa.to_string() + " and " + sb.to_string();
+  });
   const int64_t m = trans_a ? sa[1] : sa[0], k = trans_a ? sa[0] : sa[1];
   const int64_t kb = trans_b ? sb[1] : sb[0], n = trans_b ? sb[0] : sb[1];
-  check_shape(k == kb, "matmul", "inner sizes differ: " + sa.to_string() + " and " +
-                                     sb.to_string());
+  check_shape(k == kb, "matmul",
+              [&] { return "inner sizes differ: " + sa.to_string() + " and " + sb.to_string(); });
   Tensor c = g.new_tensor({m, n});
   kernels::gemm(trans_a, trans_b, m, n, k, 1.0f, a.value().data(), sa[1], b.value().data(), sb[1],
                 0.0f, c.data(), n);
@@ -71,15 +71,17 @@ Var linear(Var x, Var weight, Var bias) {
   Graph& g = graph_of({x, weight, bias}, "linear");
   const Shape& sx = x.shape();
   const Shape& sw = weight.shape();
-  check_shape(sw.rank() == 2 && sx.rank() >= 1 && sx.cols() == sw[1], "linear",
-              "input " + sx.to_string() + " does not match weight " + sw.to_string() +
-                  " (expected (…, in) and (out, in))");
+  check_shape(sw.rank() == 2 && sx.rank() >= 1 && sx.cols() == sw[1], "linear", [&] {
+    return "input " + sx.to_string() + " does not match weight " + sw.to_string() +
+           " (expected (…, in) and (out, in))";
+  });
   const int64_t rows = sx.rows(), in = sw[1], out = sw[0];
   Tensor y = g.new_tensor(sx.with_last(out));
   float beta = 0.0f;
   if (bias.defined()) {
-    check_shape(bias.shape() == Shape{out}, "linear",
-                "bias " + bias.shape().to_string() + " should be [" + std::to_string(out) + "]");
+    check_shape(bias.shape() == Shape{out}, "linear", [&] {
+      return "bias " + bias.shape().to_string() + " should be [" + std::to_string(out) + "]";
+    });
     const float* b = bias.value().data();
     for (int64_t r = 0; r < rows; ++r) std::copy(b, b + out, y.data() + r * out);
     beta = 1.0f;

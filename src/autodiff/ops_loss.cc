@@ -23,11 +23,13 @@ Var cross_entropy(Var logits, std::span<const int32_t> targets, int32_t ignore_i
                   float smoothing, Reduction reduction) {
   Graph& g = graph_of({logits}, "cross_entropy");
   const Shape& s = logits.shape();
-  check_shape(s.rank() == 2 && s[0] == static_cast<int64_t>(targets.size()), "cross_entropy",
-              "logits " + s.to_string() + " need one target per row, got " +
-                  std::to_string(targets.size()) + " targets");
-  check_shape(smoothing >= 0.0f && smoothing < 1.0f, "cross_entropy",
-              "label smoothing must be in [0, 1), got " + std::to_string(smoothing));
+  check_shape(s.rank() == 2 && s[0] == static_cast<int64_t>(targets.size()), "cross_entropy", [&] {
+    return "logits " + s.to_string() + " need one target per row, got " +
+           std::to_string(targets.size()) + " targets";
+  });
+  check_shape(smoothing >= 0.0f && smoothing < 1.0f, "cross_entropy", [&] {
+    return "label smoothing must be in [0, 1), got " + std::to_string(smoothing);
+  });
   Tensor probs = g.new_tensor(s);
   int64_t counted = 0;
   const double total =

@@ -39,8 +39,9 @@ void dropout_backward(Graph& g, const Node& node) {
 Var masked_softmax(Var x, const Tensor& mask) {
   Graph& g = graph_of({x}, "masked_softmax");
   if (mask.defined())
-    check_shape(mask.numel() == x.value().numel(), "masked_softmax",
-                "mask " + mask.shape().to_string() + " does not match " + x.shape().to_string());
+    check_shape(mask.numel() == x.value().numel(), "masked_softmax", [&] {
+      return "mask " + mask.shape().to_string() + " does not match " + x.shape().to_string();
+    });
   Tensor y = g.new_tensor(x.shape());
   kernels::masked_softmax_forward(y.rows(), y.cols(), x.value().data(),
                                   mask.defined() ? mask.data() : nullptr, y.data());
@@ -53,9 +54,10 @@ Var masked_softmax(Var x, const Tensor& mask) {
 Var layer_norm(Var x, Var gamma, Var beta, float eps) {
   Graph& g = graph_of({x, gamma, beta}, "layer_norm");
   const Shape n{x.shape().cols()};
-  check_shape(gamma.shape() == n && beta.shape() == n, "layer_norm",
-              "gamma " + gamma.shape().to_string() + " and beta " + beta.shape().to_string() +
-                  " must both be " + n.to_string());
+  check_shape(gamma.shape() == n && beta.shape() == n, "layer_norm", [&] {
+    return "gamma " + gamma.shape().to_string() + " and beta " + beta.shape().to_string() +
+           " must both be " + n.to_string();
+  });
   Tensor y = g.new_tensor(x.shape());
   Tensor mean = g.new_tensor({y.rows()});
   Tensor rstd = g.new_tensor({y.rows()});
@@ -70,7 +72,7 @@ Var layer_norm(Var x, Var gamma, Var beta, float eps) {
 Var dropout(Var x, float p, Rng& rng) {
   Graph& g = graph_of({x}, "dropout");
   check_shape(p >= 0.0f && p < 1.0f, "dropout",
-              "probability must be in [0, 1), got " + std::to_string(p));
+              [&] { return "probability must be in [0, 1), got " + std::to_string(p); });
   if (p == 0.0f) return x;
   Tensor mask = g.new_tensor(x.shape());
   kernels::dropout_mask(mask.numel(), p, rng, mask.data());

@@ -43,20 +43,22 @@ void lstm_cell_backward(Graph& g, const Node& node) {
   const Tensor& dh = output_grad(g, node, 0);
   const Tensor& dc = output_grad(g, node, 1);
   Tensor dgates = g.new_tensor({B, 4 * H});
-  kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), node.saved[0].data(),
-                              dh.data(), dc.data(), dgates.data(), input_grad(g, node, 0),
+  kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), node.saved[0].data(), dh.data(),
+                              dc.data(), dgates.data(), input_grad(g, node, 0),
                               input_grad(g, node, 2));
   recurrent_gemm_backward(g, node, 1, 3, dgates);
 }
 
 void check_cell(Var xg, Var h, Var w_hh, int gates, const char* op) {
   const Shape &sx = xg.shape(), &sh = h.shape(), &sw = w_hh.shape();
-  check_shape(sh.rank() == 2, op, "h must be (B, H), got " + sh.to_string());
+  check_shape(sh.rank() == 2, op, [&] { return "h must be (B, H), got " + sh.to_string(); });
   const int64_t B = sh[0], H = sh[1];
-  check_shape(sx == Shape{B, gates * H}, op,
-              "xg " + sx.to_string() + " should be " + Shape{B, gates * H}.to_string());
-  check_shape(sw == Shape{gates * H, H}, op,
-              "W_hh " + sw.to_string() + " should be " + Shape{gates * H, H}.to_string());
+  check_shape(sx == Shape{B, gates * H}, op, [&] {
+    return "xg " + sx.to_string() + " should be " + Shape{B, gates * H}.to_string();
+  });
+  check_shape(sw == Shape{gates * H, H}, op, [&] {
+    return "W_hh " + sw.to_string() + " should be " + Shape{gates * H, H}.to_string();
+  });
 }
 
 }  // namespace
@@ -65,8 +67,9 @@ Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh) {
   Graph& g = graph_of({xg, h, w_hh, b_hh}, "gru_cell");
   check_cell(xg, h, w_hh, 3, "gru_cell");
   const int64_t B = h.shape()[0], H = h.shape()[1];
-  check_shape(b_hh.shape() == Shape{3 * H}, "gru_cell",
-              "b_hh " + b_hh.shape().to_string() + " should be [" + std::to_string(3 * H) + "]");
+  check_shape(b_hh.shape() == Shape{3 * H}, "gru_cell", [&] {
+    return "b_hh " + b_hh.shape().to_string() + " should be [" + std::to_string(3 * H) + "]";
+  });
   Tensor hg = g.new_tensor({B, 3 * H});
   const float* b = b_hh.value().data();
   for (int64_t r = 0; r < B; ++r) std::copy(b, b + 3 * H, hg.data() + r * 3 * H);
@@ -88,8 +91,9 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh) {
   Graph& g = graph_of({xg, h, c, w_hh}, "lstm_cell");
   check_cell(xg, h, w_hh, 4, "lstm_cell");
   const int64_t B = h.shape()[0], H = h.shape()[1];
-  check_shape(c.shape() == h.shape(), "lstm_cell",
-              "c " + c.shape().to_string() + " should match h " + h.shape().to_string());
+  check_shape(c.shape() == h.shape(), "lstm_cell", [&] {
+    return "c " + c.shape().to_string() + " should match h " + h.shape().to_string();
+  });
   Tensor hg = g.new_tensor({B, 4 * H});
   kernels::gemm(false, true, B, 4 * H, H, 1.0f, h.value().data(), w_hh.value().data(), 0.0f,
                 hg.data());

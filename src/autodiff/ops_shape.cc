@@ -55,9 +55,10 @@ Var reduce(Var x, bool mean, const char* name) {
 }  // namespace
 
 Var concat(std::span<const Var> parts) {
-  check_shape(!parts.empty() && parts.size() <= Node::kMaxInputs, "concat",
-              "takes 1 to " + std::to_string(Node::kMaxInputs) + " parts, got " +
-                  std::to_string(parts.size()));
+  check_shape(!parts.empty() && parts.size() <= Node::kMaxInputs, "concat", [&] {
+    return "takes 1 to " + std::to_string(Node::kMaxInputs) + " parts, got " +
+           std::to_string(parts.size());
+  });
   Graph& g = graph_of({parts[0]}, "concat");
   const Shape& first = parts[0].shape();
   std::array<const float*, Node::kMaxInputs> data{};
@@ -66,15 +67,17 @@ Var concat(std::span<const Var> parts) {
   for (size_t k = 0; k < parts.size(); ++k) {
     const Shape& s = parts[k].shape();
     check_shape(parts[k].graph == &g, "concat", "inputs belong to different graphs");
-    check_shape(s.rank() == first.rank() && s.with_last(1) == first.with_last(1), "concat",
-                "part " + std::to_string(k) + " has shape " + s.to_string() +
-                    ", incompatible with " + first.to_string());
+    check_shape(s.rank() == first.rank() && s.with_last(1) == first.with_last(1), "concat", [&] {
+      return "part " + std::to_string(k) + " has shape " + s.to_string() + ", incompatible with " +
+             first.to_string();
+    });
     data[k] = parts[k].value().data();
     cols[k] = s.cols();
     total += cols[k];
   }
   Tensor y = g.new_tensor(first.with_last(total));
-  kernels::concat_last(y.rows(), static_cast<int>(parts.size()), data.data(), cols.data(), y.data());
+  kernels::concat_last(y.rows(), static_cast<int>(parts.size()), data.data(), cols.data(),
+                       y.data());
   Node node;
   node.backward = concat_backward;
   return emit(g, y, parts, node);
@@ -83,9 +86,10 @@ Var concat(std::span<const Var> parts) {
 Var slice_last(Var x, int64_t begin, int64_t width) {
   Graph& g = graph_of({x}, "slice_last");
   const int64_t cols = x.shape().cols();
-  check_shape(begin >= 0 && width >= 0 && begin + width <= cols, "slice_last",
-              "columns [" + std::to_string(begin) + ", " + std::to_string(begin + width) +
-                  ") out of range for " + x.shape().to_string());
+  check_shape(begin >= 0 && width >= 0 && begin + width <= cols, "slice_last", [&] {
+    return "columns [" + std::to_string(begin) + ", " + std::to_string(begin + width) +
+           ") out of range for " + x.shape().to_string();
+  });
   Tensor y = g.new_tensor(x.shape().with_last(width));
   kernels::copy_columns(y.rows(), width, x.value().data(), cols, begin, y.data());
   Node node;

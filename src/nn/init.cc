@@ -13,14 +13,15 @@ void uniform(const Tensor& t, float low, float high, Rng& rng) {
 }
 
 void xavier_uniform(const Tensor& t, Rng& rng, float gain) {
-  check(t.rank() == 2, "xavier_uniform needs a matrix, got " + t.shape().to_string());
+  check(t.rank() == 2,
+        [&] { return "xavier_uniform needs a matrix, got " + t.shape().to_string(); });
   const double fan_out = static_cast<double>(t.dim(0)), fan_in = static_cast<double>(t.dim(1));
   const float a = gain * static_cast<float>(std::sqrt(6.0 / (fan_in + fan_out)));
   uniform(t, -a, a, rng);
 }
 
 void orthogonal(const Tensor& t, Rng& rng, float gain) {
-  check(t.rank() == 2, "orthogonal needs a matrix, got " + t.shape().to_string());
+  check(t.rank() == 2, [&] { return "orthogonal needs a matrix, got " + t.shape().to_string(); });
   const int64_t rows = t.dim(0), cols = t.dim(1);
   // Orthonormalise the shorter side: k vectors of length len.
   const bool by_rows = rows <= cols;
@@ -53,9 +54,10 @@ void orthogonal(const Tensor& t, Rng& rng, float gain) {
 }
 
 void orthogonal_blocks(const Tensor& t, int64_t blocks, Rng& rng, float gain) {
-  check(t.rank() == 2 && blocks > 0 && t.dim(0) % blocks == 0,
-        "orthogonal_blocks: " + t.shape().to_string() + " does not split into " +
-            std::to_string(blocks) + " row blocks");
+  check(t.rank() == 2 && blocks > 0 && t.dim(0) % blocks == 0, [&] {
+    return "orthogonal_blocks: " + t.shape().to_string() + " does not split into " +
+           std::to_string(blocks) + " row blocks";
+  });
   const int64_t block_rows = t.dim(0) / blocks;
   for (int64_t b = 0; b < blocks; ++b)
     orthogonal(t.slice(b * block_rows, (b + 1) * block_rows), rng, gain);

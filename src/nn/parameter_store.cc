@@ -7,14 +7,14 @@ namespace tandem {
 
 Parameter& ParameterStore::create(const std::string& name, const Shape& shape) {
   check(!name.empty(), "a parameter needs a name");
-  check(!contains(name), "parameter '" + name + "' already exists");
+  check(!contains(name), [&] { return "parameter '" + name + "' already exists"; });
   index_[name] = params_.size();
   return params_.emplace_back(name, shape);
 }
 
 Parameter& ParameterStore::get(const std::string& name) {
   auto it = index_.find(name);
-  check(it != index_.end(), "no parameter named '" + name + "'");
+  check(it != index_.end(), [&] { return "no parameter named '" + name + "'"; });
   return params_[it->second];
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace tandem {
 
@@ -13,8 +14,16 @@ class Error : public std::runtime_error {
 
 // Throws Error(message) when `condition` is false. For checks on user input and API misuse;
 // internal invariants use assert().
-inline void check(bool condition, const std::string& message) {
+inline void check(bool condition, const char* message) {
   if (!condition) throw Error(message);
+}
+
+// The same with a message built only on failure: `make_message` is a callable returning it.
+// Hot paths (every op checks its shapes) must not build strings when all is well.
+template <typename MakeMessage>
+requires std::is_invocable_v<MakeMessage>
+inline void check(bool condition, MakeMessage&& make_message) {
+  if (!condition) throw Error(std::string(make_message()));
 }
 
 }  // namespace tandem

@@ -17,10 +17,10 @@ class Rng {
   explicit Rng(uint64_t seed = 0x5eed);
 
   uint64_t next_u64();
-  float uniform();                          // [0, 1)
-  float uniform(float low, float high);     // [low, high)
+  float uniform();                       // [0, 1)
+  float uniform(float low, float high);  // [low, high)
   float normal(float mean = 0.0f, float stddev = 1.0f);
-  uint64_t below(uint64_t n);               // uniform integer in [0, n), unbiased
+  uint64_t below(uint64_t n);  // uniform integer in [0, n), unbiased
   template <typename T>
   void shuffle(std::vector<T>& items) {  // Fisher–Yates
     for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(i)]);

@@ -6,10 +6,11 @@
 namespace tandem {
 
 Shape::Shape(std::initializer_list<int64_t> dims) {
-  check(dims.size() <= kMaxRank, "a tensor has at most 4 dimensions, got " +
-                                     std::to_string(dims.size()));
+  check(dims.size() <= kMaxRank,
+        [&] { return "a tensor has at most 4 dimensions, got " + std::to_string(dims.size()); });
   for (int64_t d : dims) {
-    check(d >= 0, "tensor dimensions must be non-negative, got " + std::to_string(d));
+    check(d >= 0,
+          [&] { return "tensor dimensions must be non-negative, got " + std::to_string(d); });
     dims_[rank_++] = d;
   }
 }

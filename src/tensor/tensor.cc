@@ -33,9 +33,10 @@ Tensor Tensor::zeros(const Shape& shape) {
 }
 
 Tensor Tensor::from(const Shape& shape, std::span<const float> values) {
-  check(static_cast<int64_t>(values.size()) == shape.numel(),
-        "Tensor::from: shape " + shape.to_string() + " needs " + std::to_string(shape.numel()) +
-            " values, got " + std::to_string(values.size()));
+  check(static_cast<int64_t>(values.size()) == shape.numel(), [&] {
+    return "Tensor::from: shape " + shape.to_string() + " needs " + std::to_string(shape.numel()) +
+           " values, got " + std::to_string(values.size());
+  });
   Tensor t = zeros(shape);
   std::copy(values.begin(), values.end(), t.data_);
   return t;
@@ -62,15 +63,17 @@ Tensor Tensor::wrap(float* data, const Shape& shape) {
 }
 
 float Tensor::item() const {
-  check(numel() == 1, "item() needs a one-element tensor, got shape " + shape_.to_string());
+  check(numel() == 1,
+        [&] { return "item() needs a one-element tensor, got shape " + shape_.to_string(); });
   return data_[0];
 }
 
 Tensor Tensor::slice(int64_t begin, int64_t end) const {
   check(rank() > 0, "cannot slice a scalar");
-  check(0 <= begin && begin <= end && end <= dim(0),
-        "slice [" + std::to_string(begin) + ", " + std::to_string(end) + ") out of range for " +
-            shape_.to_string());
+  check(0 <= begin && begin <= end && end <= dim(0), [&] {
+    return "slice [" + std::to_string(begin) + ", " + std::to_string(end) + ") out of range for " +
+           shape_.to_string();
+  });
   Tensor t = *this;
   t.data_ = data_ + begin * (numel() / std::max<int64_t>(dim(0), 1));
   t.shape_ = shape_.with_first(end - begin);
@@ -79,8 +82,9 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
 
 Tensor Tensor::operator[](int64_t index) const {
   check(rank() > 0, "cannot index a scalar");
-  check(0 <= index && index < dim(0),
-        "index " + std::to_string(index) + " out of range for " + shape_.to_string());
+  check(0 <= index && index < dim(0), [&] {
+    return "index " + std::to_string(index) + " out of range for " + shape_.to_string();
+  });
   Tensor t = *this;
   Shape rest = shape_.drop_first();
   t.data_ = data_ + index * rest.numel();
@@ -89,8 +93,9 @@ Tensor Tensor::operator[](int64_t index) const {
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
-  check(shape.numel() == numel(), "cannot reshape " + shape_.to_string() + " to " +
-                                      shape.to_string() + ": sizes differ");
+  check(shape.numel() == numel(), [&] {
+    return "cannot reshape " + shape_.to_string() + " to " + shape.to_string() + ": sizes differ";
+  });
   Tensor t = *this;
   t.shape_ = shape;
   return t;
@@ -99,8 +104,10 @@ Tensor Tensor::reshape(const Shape& shape) const {
 void Tensor::fill(float value) const { std::fill(data_, data_ + numel(), value); }
 
 void Tensor::copy_from(const Tensor& other) const {
-  check(other.numel() == numel(), "copy_from: " + other.shape().to_string() + " into " +
-                                      shape_.to_string() + ": sizes differ");
+  check(other.numel() == numel(), [&] {
+    return "copy_from: " + other.shape().to_string() + " into " + shape_.to_string() +
+           ": sizes differ";
+  });
   if (numel()) std::memcpy(data_, other.data_, numel() * sizeof(float));
 }
 

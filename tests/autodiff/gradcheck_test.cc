@@ -28,8 +28,8 @@ Var wrong_tanh(Var x) {
 TEST(GradCheck, RejectsAWrongBackward) {
   Rng rng(1);
   Tensor x = testing::random_tensor({3, 4}, rng, -2.0f, 2.0f);
-  EXPECT_FALSE(testing::check_gradients([](std::span<const Var> v) { return wrong_tanh(v[0]); },
-                                        {x}));
+  EXPECT_FALSE(
+      testing::check_gradients([](std::span<const Var> v) { return wrong_tanh(v[0]); }, {x}));
   EXPECT_TRUE(
       testing::check_gradients([](std::span<const Var> v) { return ops::tanh(v[0]); }, {x}));
 }

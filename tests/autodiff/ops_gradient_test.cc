@@ -36,14 +36,14 @@ TEST(OpGradients, LinearWithAndWithoutBias) {
     Tensor b = random_tensor({out}, rng);
     EXPECT_TRUE(check_gradients(
         [](std::span<const Var> v) { return ops::linear(v[0], v[1], v[2]); }, {x, w, b}));
-    EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::linear(v[0], v[1]); },
-                                {x, w}));
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::linear(v[0], v[1]); }, {x, w}));
   }
   // A 3-D input is flattened into rows.
   Tensor x3 = random_tensor({2, 3, 4}, rng);
   Tensor w = random_tensor({5, 4}, rng);
-  EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::linear(v[0], v[1]); },
-                              {x3, w}));
+  EXPECT_TRUE(
+      check_gradients([](std::span<const Var> v) { return ops::linear(v[0], v[1]); }, {x3, w}));
 }
 
 TEST(OpGradients, Arithmetic) {
@@ -51,13 +51,16 @@ TEST(OpGradients, Arithmetic) {
   for (auto [r, c] : kShapes) {
     Tensor a = random_tensor({r, c}, rng), b = random_tensor({r, c}, rng);
     Tensor bias = random_tensor({c}, rng);
-    EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::add(v[0], v[1]); }, {a, b}));
-    EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::sub(v[0], v[1]); }, {a, b}));
-    EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::mul(v[0], v[1]); }, {a, b}));
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::add(v[0], v[1]); }, {a, b}));
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::sub(v[0], v[1]); }, {a, b}));
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::mul(v[0], v[1]); }, {a, b}));
     EXPECT_TRUE(
         check_gradients([](std::span<const Var> v) { return ops::scale(v[0], -2.5f); }, {a}));
-    EXPECT_TRUE(check_gradients(
-        [](std::span<const Var> v) { return ops::add_bias(v[0], v[1]); }, {a, bias}));
+    EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::add_bias(v[0], v[1]); },
+                                {a, bias}));
   }
 }
 
@@ -85,10 +88,9 @@ TEST(OpGradients, ConcatAndSlice) {
   for (int64_t rows : {1, 3}) {
     Tensor a = random_tensor({rows, 2}, rng), b = random_tensor({rows, 5}, rng),
            c = random_tensor({rows, 1}, rng);
-    EXPECT_TRUE(check_gradients(
-        [](std::span<const Var> v) { return ops::concat(v); }, {a, b, c}));
-    EXPECT_TRUE(check_gradients(
-        [](std::span<const Var> v) { return ops::slice_last(v[0], 1, 3); }, {b}));
+    EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::concat(v); }, {a, b, c}));
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::slice_last(v[0], 1, 3); }, {b}));
   }
   // Leading dimensions beyond the first are flattened alike.
   Tensor a = random_tensor({2, 3, 2}, rng), b = random_tensor({2, 3, 4}, rng);
@@ -99,7 +101,10 @@ TEST(OpGradients, ReshapeSumMean) {
   Rng rng(7);
   Tensor x = random_tensor({3, 4}, rng);
   EXPECT_TRUE(check_gradients(
-      [](std::span<const Var> v) { return ops::reshape(v[0], Shape{2, 6}); }, {x}));
+      [](std::span<const Var> v) {
+        return ops::reshape(v[0], Shape{2, 6});
+      },
+      {x}));
   EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::sum(v[0]); }, {x}));
   EXPECT_TRUE(check_gradients([](std::span<const Var> v) { return ops::mean(v[0]); }, {x}));
 }
@@ -122,9 +127,9 @@ TEST(OpGradients, LayerNorm) {
   for (auto [r, c] : std::vector<std::pair<int64_t, int64_t>>{{1, 2}, {3, 5}, {2, 16}}) {
     Tensor x = random_tensor({r, c}, rng, -2.0f, 2.0f);
     Tensor gamma = random_tensor({c}, rng, 0.5f, 1.5f), beta = random_tensor({c}, rng);
-    EXPECT_TRUE(check_gradients(
-        [](std::span<const Var> v) { return ops::layer_norm(v[0], v[1], v[2]); },
-        {x, gamma, beta}));
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::layer_norm(v[0], v[1], v[2]); },
+                        {x, gamma, beta}));
   }
 }
 
@@ -144,8 +149,8 @@ TEST(OpGradients, Embedding) {
   Rng rng(11);
   Tensor table = random_tensor({5, 3}, rng);
   const std::vector<int32_t> ids = {4, 0, 4, 2};  // a repeated id accumulates
-  EXPECT_TRUE(check_gradients(
-      [&](std::span<const Var> v) { return ops::embedding(v[0], ids); }, {table}));
+  EXPECT_TRUE(
+      check_gradients([&](std::span<const Var> v) { return ops::embedding(v[0], ids); }, {table}));
 }
 
 TEST(OpGradients, CrossEntropyWithSmoothingAndPadding) {

@@ -26,7 +26,8 @@ TEST(VecMath, SigmoidAndTanhAbsoluteErrorBelow1e6) {
   double worst_sigmoid = 0.0, worst_tanh = 0.0;
   for (float x = -30.0f; x <= 30.0f; x += 0.000731f) {
     const double xd = x;
-    worst_sigmoid = std::max(worst_sigmoid, std::abs(fast_sigmoid(x) - 1.0 / (1.0 + std::exp(-xd))));
+    worst_sigmoid =
+        std::max(worst_sigmoid, std::abs(fast_sigmoid(x) - 1.0 / (1.0 + std::exp(-xd))));
     worst_tanh = std::max(worst_tanh, std::abs(fast_tanh(x) - std::tanh(xd)));
   }
   EXPECT_LT(worst_sigmoid, 1e-6);

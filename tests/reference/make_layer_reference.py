@@ -182,10 +182,14 @@ def cross_entropy_case(name, rows, vocab, smoothing, ignore_index, ignored_rows,
 
 def layer_norm_case(name, rows, cols, scale=1.0, offset=0.0, tiny_row=None):
     """F.layer_norm over the last axis with weight and bias, eps = 1e-5. tiny_row, if given,
-    gets a spread of ~1e-3 (variance ~1e-6, below eps) so the placement of eps matters."""
+    gets a spread of ~1e-3 (variance ~1e-6, below eps) so the placement of eps matters. That
+    row is centred near 0.05, not 1: there 1/σ approaches 1/sqrt(eps) ≈ 316, which multiplies
+    the float32 rounding of the row mean (half an ulp, 3e-8 at 0.5) into ~1e-5 of error in y.
+    That is float32's limit, not a kernel's (torch's own float32 layer_norm is off by 5e-6 on
+    such a row centred at 0.5), so the test would measure the conditioning, not the code."""
     x = torch.randn(rows, cols, dtype=torch.float64) * scale + offset
     if tiny_row is not None:
-        x[tiny_row] = torch.randn(cols, dtype=torch.float64) * 1e-3 + 0.5
+        x[tiny_row] = torch.randn(cols, dtype=torch.float64) * 1e-3 + 0.05
     x = f32(x)
     gamma = f32(1.0 + 0.5 * torch.randn(cols, dtype=torch.float64))
     beta = randn(cols, scale=0.5)

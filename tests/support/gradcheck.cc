@@ -74,8 +74,8 @@ double evaluate(Graph& g, const std::function<Var(std::span<const Var>)>& f,
     }
   }
   if (failures == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << failures << " gradient element(s) differ:"
-                                       << report.str();
+  return ::testing::AssertionFailure()
+         << failures << " gradient element(s) differ:" << report.str();
 }
 
 }  // namespace tandem::testing

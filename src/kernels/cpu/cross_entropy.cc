@@ -17,9 +17,10 @@ double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
   for (int64_t r = 0; r < rows; ++r) {
     const int32_t t = targets[r];
     if (t == ignore_index) continue;
-    check(t >= 0 && t < vocab, "cross_entropy: target id " + std::to_string(t) + " in row " +
-                                   std::to_string(r) + " is outside the vocabulary [0, " +
-                                   std::to_string(vocab) + ")");
+    check(t >= 0 && t < vocab, [&] {
+      return "cross_entropy: target id " + std::to_string(t) + " in row " + std::to_string(r) +
+             " is outside the vocabulary [0, " + std::to_string(vocab) + ")";
+    });
     const float* x = logits + r * vocab;
     float* p = probs + r * vocab;
     float max = x[0];
@@ -45,9 +46,8 @@ double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
   return total;
 }
 
-void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs,
-                            const int32_t* targets, int32_t ignore_index, float smoothing,
-                            float scale, float* dlogits) {
+void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs, const int32_t* targets,
+                            int32_t ignore_index, float smoothing, float scale, float* dlogits) {
   const float uniform = smoothing / static_cast<float>(vocab);
   for (int64_t r = 0; r < rows; ++r) {
     const int32_t t = targets[r];

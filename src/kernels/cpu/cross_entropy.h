@@ -16,8 +16,7 @@ double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
                              float* probs, int64_t* counted);
 
 // dlogits[r] += scale·(p − q) with q the smoothed target distribution; ignored rows get nothing.
-void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs,
-                            const int32_t* targets, int32_t ignore_index, float smoothing,
-                            float scale, float* dlogits);
+void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs, const int32_t* targets,
+                            int32_t ignore_index, float smoothing, float scale, float* dlogits);
 
 }  // namespace tandem::kernels

@@ -7,12 +7,12 @@ namespace tandem::kernels {
 
 // Backward kernels accumulate (dx += …) so that a value used twice sums its gradients.
 
-void add(int64_t n, const float* a, const float* b, float* out);          // out = a + b
-void sub(int64_t n, const float* a, const float* b, float* out);          // out = a − b
-void accumulate(int64_t n, const float* x, float* out);                   // out += x
-void scale_accumulate(int64_t n, float alpha, const float* x, float* out);  // out += αx
-void scale(int64_t n, float alpha, const float* x, float* out);           // out = αx
-void mul(int64_t n, const float* a, const float* b, float* out);          // out = a ⊙ b
+void add(int64_t n, const float* a, const float* b, float* out);             // out = a + b
+void sub(int64_t n, const float* a, const float* b, float* out);             // out = a − b
+void accumulate(int64_t n, const float* x, float* out);                      // out += x
+void scale_accumulate(int64_t n, float alpha, const float* x, float* out);   // out += αx
+void scale(int64_t n, float alpha, const float* x, float* out);              // out = αx
+void mul(int64_t n, const float* a, const float* b, float* out);             // out = a ⊙ b
 void mul_accumulate(int64_t n, const float* a, const float* b, float* out);  // out += a ⊙ b
 
 // out[r, c] = x[r, c] + bias[c] for a (rows, cols) matrix.
