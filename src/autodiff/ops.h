@@ -31,8 +31,12 @@ Var relu(Var x);
 Var concat(std::span<const Var> parts);  // along the last axis; leading shapes must agree
 Var slice_last(Var x, int64_t begin, int64_t width);  // columns [begin, begin + width)
 Var reshape(Var x, const Shape& shape);               // same data, another shape of equal size
-Var sum(Var x);                                       // → scalar
-Var mean(Var x);                                      // → scalar
+// Index t of axis 0 — a time step of a (T, B, H) sequence — as a view (no copy).
+Var select(Var seq, int64_t t);
+// The inverse: equal-shaped parts stacked along a new axis 0, any number of them.
+Var stack(std::span<const Var> parts);
+Var sum(Var x);   // → scalar
+Var mean(Var x);  // → scalar
 
 // ---- normalisation, regularisation (ops_norm.cc) ----
 // softmax over the last axis where mask (same shape as x, 1 = keep, 0 = masked; may be
@@ -65,5 +69,7 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh);
 // Additive attention scores (kernels/cpu/additive_attention.h): q (B, A), keys (S, B, A),
 // v (A), mask (B, S) or undefined → scores (B, S), −∞ where masked.
 Var additive_scores(Var q, Var keys, Var v, const Tensor& mask = {});
+// The context vectors: weights (B, S), values (S, B, D) → (B, D), Σ_s weights[b, s]·values[s, b].
+Var attention_context(Var weights, Var values);
 
 }  // namespace tandem::ops

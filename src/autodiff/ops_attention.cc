@@ -2,6 +2,7 @@
 #include "autodiff/op_support.h"
 #include "autodiff/ops.h"
 #include "kernels/cpu/additive_attention.h"
+#include "kernels/cpu/attention_context.h"
 
 namespace tandem::ops {
 
@@ -18,6 +19,14 @@ void additive_scores_backward(Graph& g, const Node& node) {
                                     mask.defined() ? mask.data() : nullptr, node.saved[0].data(),
                                     output_grad(g, node).data(), input_grad(g, node, 0),
                                     input_grad(g, node, 1), input_grad(g, node, 2));
+}
+
+// Inputs: weights (B, S), values (S, B, D).
+void attention_context_backward(Graph& g, const Node& node) {
+  const Tensor& values = input_value(g, node, 1);
+  kernels::attention_context_backward(
+      values.dim(0), values.dim(1), values.dim(2), input_value(g, node, 0).data(), values.data(),
+      output_grad(g, node).data(), input_grad(g, node, 0), input_grad(g, node, 1));
 }
 
 }  // namespace
@@ -48,6 +57,21 @@ Var additive_scores(Var q, Var keys, Var v, const Tensor& mask) {
   node.backward = additive_scores_backward;
   node.saved = {saved, mask, Tensor()};
   return emit(g, scores, {q, keys, v}, node);
+}
+
+Var attention_context(Var weights, Var values) {
+  Graph& g = graph_of({weights, values}, "attention_context");
+  const Shape &sw = weights.shape(), &sv = values.shape();
+  check_shape(sv.rank() == 3 && sw == Shape{sv[1], sv[0]}, "attention_context", [&] {
+    return "weights " + sw.to_string() + " and values " + sv.to_string() +
+           " should be (B, S) and (S, B, D)";
+  });
+  Tensor context = g.new_tensor({sv[1], sv[2]});
+  kernels::attention_context_forward(sv[0], sv[1], sv[2], weights.value().data(),
+                                     values.value().data(), context.data());
+  Node node;
+  node.backward = attention_context_backward;
+  return emit(g, context, {weights, values}, node);
 }
 
 }  // namespace tandem::ops

@@ -34,6 +34,20 @@ void reshape_backward(Graph& g, const Node& node) {
   if (float* dx = input_grad(g, node, 0)) kernels::accumulate(dy.numel(), dy.data(), dx);
 }
 
+void select_backward(Graph& g, const Node& node) {
+  const Tensor& dy = output_grad(g, node);
+  if (float* dseq = input_grad(g, node, 0))
+    kernels::accumulate(dy.numel(), dy.data(), dseq + node.i[0] * dy.numel());
+}
+
+// Inputs: any number, their ids kept in the arena (node.ids, node.i[0] of them).
+void stack_backward(Graph& g, const Node& node) {
+  const Tensor& dy = output_grad(g, node);
+  const int64_t part = dy.numel() / node.i[0];
+  for (int64_t k = 0; k < node.i[0]; ++k)
+    if (float* dx = g.grad_data(node.ids[k])) kernels::accumulate(part, dy.data() + k * part, dx);
+}
+
 void sum_backward(Graph& g, const Node& node) {
   const float dy = output_grad(g, node).item() * node.f[0];  // f[0]: 1, or 1/n for mean
   if (float* dx = input_grad(g, node, 0))
@@ -104,6 +118,46 @@ Var reshape(Var x, const Shape& shape) {
   Node node;
   node.backward = reshape_backward;
   return emit(g, y, {x}, node);
+}
+
+Var select(Var seq, int64_t t) {
+  Graph& g = graph_of({seq}, "select");
+  check_shape(seq.shape().rank() >= 1 && t >= 0 && t < seq.shape()[0], "select", [&] {
+    return "index " + std::to_string(t) + " out of range for " + seq.shape().to_string();
+  });
+  Node node;
+  node.backward = select_backward;
+  node.i[0] = t;
+  return emit(g, seq.value()[t], {seq}, node);
+}
+
+Var stack(std::span<const Var> parts) {
+  check_shape(!parts.empty(), "stack", "needs at least one part");
+  Graph& g = graph_of({parts[0]}, "stack");
+  const Shape& part = parts[0].shape();
+  Tensor y = g.new_tensor(part.prepend(static_cast<int64_t>(parts.size())));
+  bool needs = false;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    check_shape(parts[k].graph == &g && parts[k].shape() == part, "stack", [&] {
+      return "part " + std::to_string(k) + " has shape " + parts[k].shape().to_string() +
+             ", expected " + part.to_string();
+    });
+    y[static_cast<int64_t>(k)].copy_from(parts[k].value());
+    needs |= parts[k].requires_grad();
+  }
+  Var out = g.add_value(y, needs);
+  if (needs) {  // more inputs than Node::in holds: their ids go to the arena
+    int32_t* ids = g.arena().allocate_ints(static_cast<int64_t>(parts.size()));
+    for (size_t k = 0; k < parts.size(); ++k) ids[k] = parts[k].id;
+    Node node;
+    node.backward = stack_backward;
+    node.ids = ids;
+    node.i[0] = static_cast<int64_t>(parts.size());
+    node.out[0] = out.id;
+    node.num_out = 1;
+    g.record(node);
+  }
+  return out;
 }
 
 Var sum(Var x) { return reduce(x, false, "sum"); }

@@ -263,8 +263,9 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
   std::set<std::string> seen;
   uint64_t offset = 0;
   for (const auto& [name, tensor] : tensors) {
-    if (name == "__metadata__")
+    if (name == "__metadata__") {
       fail_save(path, "the name '__metadata__' is reserved for the metadata");
+    }
     if (!seen.insert(name).second) fail_save(path, "tensor '" + name + "' is given twice");
     if (!tensor.defined()) fail_save(path, "tensor '" + name + "' has no data");
     nlohmann::ordered_json shape = nlohmann::ordered_json::array();

@@ -12,13 +12,13 @@ Parameter& ParameterStore::create(const std::string& name, const Shape& shape) {
   return params_.emplace_back(name, shape);
 }
 
-Parameter& ParameterStore::get(const std::string& name) {
+Parameter& ParameterStore::get(std::string_view name) {
   auto it = index_.find(name);
-  check(it != index_.end(), [&] { return "no parameter named '" + name + "'"; });
+  check(it != index_.end(), [&] { return "no parameter named '" + std::string(name) + "'"; });
   return params_[it->second];
 }
 
-const Parameter& ParameterStore::get(const std::string& name) const {
+const Parameter& ParameterStore::get(std::string_view name) const {
   return const_cast<ParameterStore*>(this)->get(name);
 }
 

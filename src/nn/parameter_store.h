@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "autodiff/parameter.h"
@@ -22,9 +23,10 @@ class ParameterStore {
   // Creates a zero-filled parameter; throws tandem::Error if the name is taken or empty.
   Parameter& create(const std::string& name, const Shape& shape);
   // Throws tandem::Error naming the parameter if it does not exist.
-  Parameter& get(const std::string& name);
-  const Parameter& get(const std::string& name) const;
-  bool contains(const std::string& name) const { return index_.count(name) != 0; }
+  // string_view lookups build no std::string, so looking a name up allocates nothing.
+  Parameter& get(std::string_view name);
+  const Parameter& get(std::string_view name) const;
+  bool contains(std::string_view name) const { return index_.find(name) != index_.end(); }
 
   size_t size() const { return params_.size(); }
   int64_t num_values() const;  // total number of scalars
@@ -38,7 +40,7 @@ class ParameterStore {
 
  private:
   std::deque<Parameter> params_;
-  std::map<std::string, size_t> index_;
+  std::map<std::string, size_t, std::less<>> index_;
 };
 
 }  // namespace tandem

@@ -42,6 +42,15 @@ Shape Shape::with_last(int64_t n) const {
   return s;
 }
 
+Shape Shape::prepend(int64_t n) const {
+  check(rank_ < kMaxRank, [&] { return "cannot add an axis to " + to_string() + ": at most 4"; });
+  check(n >= 0, "tensor dimensions must be non-negative");
+  Shape s;
+  s.dims_[s.rank_++] = n;
+  for (int i = 0; i < rank_; ++i) s.dims_[s.rank_++] = dims_[i];
+  return s;
+}
+
 bool Shape::operator==(const Shape& other) const {
   if (rank_ != other.rank_) return false;
   for (int i = 0; i < rank_; ++i)

@@ -27,6 +27,8 @@ class Shape {
   // The same shape with axis 0 replaced.
   Shape with_first(int64_t n) const;
   Shape with_last(int64_t n) const;
+  // A new first axis of size n in front: (n, dims…). Throws if that makes more than 4 axes.
+  Shape prepend(int64_t n) const;
 
   bool operator==(const Shape& other) const;
   bool operator!=(const Shape& other) const { return !(*this == other); }

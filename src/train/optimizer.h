@@ -1,6 +1,7 @@
 // Optimisers: SGD (with momentum), Adam and AdamW, updating a ParameterStore from its gradients.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -37,7 +38,8 @@ class Optimizer {
   int64_t steps_ = 0;
 
  private:
-  std::vector<std::pair<std::string, std::vector<Tensor>>> slots_;
+  // A deque: add_slot hands out references that must survive later add_slot calls.
+  std::deque<std::pair<std::string, std::vector<Tensor>>> slots_;
 };
 
 // Plain SGD, optionally with heavy-ball momentum (v = μ·v + g; p −= lr·v, as PyTorch) and L2

@@ -226,5 +226,37 @@ TEST(OpGradients, AdditiveScoresWithMask) {
   }
 }
 
+TEST(OpGradients, SelectAndStack) {
+  Rng rng(16);
+  Tensor seq = random_tensor({4, 3, 2}, rng);
+  // Two views of the same step and one of another: gradients accumulate into the right rows.
+  EXPECT_TRUE(check_gradients(
+      [](std::span<const Var> v) {
+        return ops::add(ops::select(v[0], 2), ops::mul(ops::select(v[0], 2), ops::select(v[0], 0)));
+      },
+      {seq}));
+  Tensor a = random_tensor({3, 2}, rng), b = random_tensor({3, 2}, rng);
+  // More parts than a node has input slots, with repeats.
+  EXPECT_TRUE(check_gradients(
+      [](std::span<const Var> v) {
+        std::vector<Var> parts;
+        for (int k = 0; k < 11; ++k) parts.push_back(v[k % 2]);
+        return ops::stack(parts);
+      },
+      {a, b}));
+}
+
+TEST(OpGradients, AttentionContext) {
+  Rng rng(17);
+  for (auto [src_len, batch, dim] :
+       std::vector<std::tuple<int64_t, int64_t, int64_t>>{{1, 1, 1}, {4, 1, 3}, {5, 3, 7}}) {
+    Tensor weights = random_tensor({batch, src_len}, rng, 0.0f, 1.0f);
+    Tensor values = random_tensor({src_len, batch, dim}, rng);
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::attention_context(v[0], v[1]); },
+                        {weights, values}));
+  }
+}
+
 }  // namespace
 }  // namespace tandem

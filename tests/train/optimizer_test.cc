@@ -25,8 +25,8 @@ std::unique_ptr<Optimizer> make(const std::string& name, ParameterStore& store) 
   if (name == "adam") return std::make_unique<Adam>(store, AdamOptions{.lr = 0.01f});
   if (name == "adam_l2")
     return std::make_unique<Adam>(
-        store, AdamOptions{.lr = 0.01f, .beta1 = 0.8f, .beta2 = 0.99f, .eps = 1e-6f,
-                           .weight_decay = 0.1f});
+        store, AdamOptions{
+                   .lr = 0.01f, .beta1 = 0.8f, .beta2 = 0.99f, .eps = 1e-6f, .weight_decay = 0.1f});
   if (name == "adamw") return make_adamw(store, AdamOptions{.lr = 0.01f, .weight_decay = 0.1f});
   throw Error("unknown setting " + name);
 }
