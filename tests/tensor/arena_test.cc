@@ -1,0 +1,56 @@
+// Tests for Arena: alignment, growth while warming up, and no heap use once warm.
+#include "tensor/arena.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "tensor/tensor.h"
+
+namespace tandem {
+namespace {
+
+TEST(Arena, AllocationsAreAlignedAndDisjoint) {
+  Arena arena(256);
+  float* a = arena.allocate_floats(3);
+  float* b = arena.allocate_floats(17);
+  int32_t* c = arena.allocate_ints(1);
+  for (void* p : {static_cast<void*>(a), static_cast<void*>(b), static_cast<void*>(c)})
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % Arena::kAlignment, 0u);
+  std::memset(a, 0, 3 * sizeof(float));
+  std::memset(b, 0xff, 17 * sizeof(float));
+  EXPECT_EQ(a[2], 0.0f);  // b did not overlap a
+}
+
+TEST(Arena, GrowsWhileWarmingUpThenReusesOneBlock) {
+  Arena arena(1024);
+  auto step = [&] {
+    for (int i = 0; i < 100; ++i) arena.allocate_floats(100 + i);  // ≈ 80 KB, far over 1 KB
+    arena.reset();
+  };
+  step();
+  const size_t after_first = arena.heap_allocations();
+  EXPECT_GT(after_first, 1u);  // it had to grow
+  step();                      // reset merged the blocks into one of the peak size
+  const size_t after_second = arena.heap_allocations();
+  for (int s = 0; s < 10; ++s) step();
+  EXPECT_EQ(arena.heap_allocations(), after_second);
+  EXPECT_GE(arena.peak_bytes(), 100 * 100 * sizeof(float));
+}
+
+TEST(Arena, ResetForgetsEverything) {
+  Arena arena(4096);
+  arena.allocate_floats(100);
+  EXPECT_GT(arena.bytes_in_use(), 0u);
+  arena.reset();
+  EXPECT_EQ(arena.bytes_in_use(), 0u);
+}
+
+TEST(Arena, LargerRequestThanAnyBlock) {
+  Arena arena(64);
+  Tensor t = Tensor::zeros(arena, {1000, 10});
+  EXPECT_EQ(t.data()[9999], 0.0f);
+}
+
+}  // namespace
+}  // namespace tandem
