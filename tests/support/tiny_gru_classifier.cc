@@ -22,6 +22,11 @@ TinyGruClassifier::TinyGruClassifier(int64_t vocab, int64_t emb, int64_t hidden,
 
 Var TinyGruClassifier::loss(Graph& g, const std::vector<int32_t>& tokens, int64_t steps,
                             int64_t batch, const std::vector<int32_t>& labels) {
+  return ops::cross_entropy(logits(g, tokens, steps, batch), labels);
+}
+
+Var TinyGruClassifier::logits(Graph& g, const std::vector<int32_t>& tokens, int64_t steps,
+                              int64_t batch) {
   auto p = [&](const char* name) { return g.parameter(params_.get(name)); };
   const int64_t H = hidden_;
   Var x = ops::embedding(p("embedding"), tokens);  // (T·B, E)
@@ -41,8 +46,7 @@ Var TinyGruClassifier::loss(Graph& g, const std::vector<int32_t>& tokens, int64_
   Var scores = ops::additive_scores(ops::linear(h, p("attention.W_query")), keys, p("attention.v"));
   Var context = ops::attention_context(ops::masked_softmax(scores), memory);
   const Var features[] = {h, context};
-  Var logits = ops::linear(ops::concat(features), p("output.W"), p("output.b"));
-  return ops::cross_entropy(logits, labels);
+  return ops::linear(ops::concat(features), p("output.W"), p("output.b"));
 }
 
 void make_first_token_batch(Rng& rng, int64_t vocab, int64_t steps, int64_t batch,

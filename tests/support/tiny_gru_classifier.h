@@ -15,8 +15,9 @@ class TinyGruClassifier {
  public:
   TinyGruClassifier(int64_t vocab, int64_t emb, int64_t hidden, Rng& rng);
 
-  // Mean loss of classifying each of the batch's sequences (tokens: (T, B) time-major) into
-  // labels (B). Builds the tape on g.
+  // Class scores (B, vocab) of the batch's sequences (tokens: (T, B) time-major), built on g.
+  Var logits(Graph& g, const std::vector<int32_t>& tokens, int64_t steps, int64_t batch);
+  // Mean cross-entropy of those scores against labels (B).
   Var loss(Graph& g, const std::vector<int32_t>& tokens, int64_t steps, int64_t batch,
            const std::vector<int32_t>& labels);
 

@@ -1,0 +1,220 @@
+// Cell and attention step microbenchmarks: fused GRU/LSTM ops against the same maths as separate
+// ops.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+#include "autodiff/graph.h"
+#include "autodiff/ops.h"
+#include "autodiff/parameter.h"
+#include "autodiff/unfused_cells.h"
+#include "kernels/cpu/gemm.h"
+#include "tensor/rng.h"
+#include "tensor/tensor.h"
+
+namespace {
+
+using tandem::Graph;
+using tandem::NoGradGuard;
+using tandem::Parameter;
+using tandem::Rng;
+using tandem::Shape;
+using tandem::Tensor;
+using tandem::Var;
+namespace ops = tandem::ops;
+
+// BLAS threads for the cell benchmarks: TANDEM_BENCH_THREADS, default 1 (the library's choice
+// for small RNN products). The GEMM benchmarks take theirs as an argument instead.
+void set_threads_from_env() {
+  const char* env = std::getenv("TANDEM_BENCH_THREADS");
+  tandem::kernels::set_gemm_threads(env != nullptr ? std::atoi(env) : 1);
+}
+
+void fill_uniform(const Tensor& t, Rng& rng, float bound) {
+  for (float& x : t.values()) x = rng.uniform(-bound, bound);
+}
+
+Tensor random_tensor(const Shape& shape, Rng& rng, float bound = 1.0f) {
+  Tensor t = Tensor::zeros(shape);
+  fill_uniform(t, rng, bound);
+  return t;
+}
+
+// The inputs of one recurrent step: batch B, hidden H, G = gates · H gate columns. The tensors
+// are made once; each iteration only puts them on the (reset) tape.
+struct CellInputs {
+  Tensor xg, h, c, loss_weights_h, loss_weights_c;
+  Parameter w_hh, b_hh;
+  CellInputs(int64_t B, int64_t H, int64_t gates)
+      : w_hh("w_hh", {gates * H, H}), b_hh("b_hh", {gates * H}) {
+    Rng rng(42);
+    xg = random_tensor({B, gates * H}, rng);
+    h = random_tensor({B, H}, rng);
+    c = random_tensor({B, H}, rng);
+    loss_weights_h = random_tensor({B, H}, rng);
+    loss_weights_c = random_tensor({B, H}, rng);
+    const float bound = 1.0f / std::sqrt(static_cast<float>(H));
+    fill_uniform(w_hh.value, rng, bound);
+    fill_uniform(b_hh.value, rng, bound);
+  }
+};
+
+void set_step_counters(benchmark::State& state, int64_t B) {
+  // Rows of the batch advanced one step per second; the time column is the time per step.
+  state.SetItemsProcessed(state.iterations() * B);
+}
+
+// state.range(0) = B, state.range(1) = H. Forward + backward of one GRU step.
+void BM_GruTrain(benchmark::State& state, bool fused) {
+  set_threads_from_env();
+  const int64_t B = state.range(0), H = state.range(1);
+  CellInputs in(B, H, 3);
+  Graph g(size_t{16} << 20);
+  for (auto _ : state) {
+    g.reset();
+    Var xg = g.leaf(in.xg), h = g.leaf(in.h);
+    Var w = g.parameter(in.w_hh), b = g.parameter(in.b_hh);
+    Var out = fused ? ops::gru_cell(xg, h, w, b) : ops::gru_cell_unfused(xg, h, w, b);
+    Var loss = ops::sum(ops::mul(out, g.constant(in.loss_weights_h)));
+    g.backward(loss);
+    benchmark::DoNotOptimize(in.w_hh.grad.data());
+    benchmark::DoNotOptimize(xg.grad().data());
+    benchmark::ClobberMemory();
+  }
+  set_step_counters(state, B);
+}
+
+// Forward only, nothing recorded (the inference path).
+void BM_GruInfer(benchmark::State& state, bool fused) {
+  set_threads_from_env();
+  const int64_t B = state.range(0), H = state.range(1);
+  CellInputs in(B, H, 3);
+  Graph g(size_t{16} << 20);
+  for (auto _ : state) {
+    g.reset();
+    NoGradGuard no_grad(g);
+    Var xg = g.constant(in.xg), h = g.constant(in.h);
+    Var w = g.parameter(in.w_hh), b = g.parameter(in.b_hh);
+    Var out = fused ? ops::gru_cell(xg, h, w, b) : ops::gru_cell_unfused(xg, h, w, b);
+    benchmark::DoNotOptimize(out.value().data());
+    benchmark::ClobberMemory();
+  }
+  set_step_counters(state, B);
+}
+
+// Forward + backward of one LSTM step; the loss reads both h' and c'.
+void BM_LstmTrain(benchmark::State& state, bool fused) {
+  set_threads_from_env();
+  const int64_t B = state.range(0), H = state.range(1);
+  CellInputs in(B, H, 4);
+  Graph g(size_t{16} << 20);
+  for (auto _ : state) {
+    g.reset();
+    Var xg = g.leaf(in.xg), h = g.leaf(in.h), c = g.leaf(in.c);
+    Var w = g.parameter(in.w_hh);
+    ops::LstmState out = fused ? ops::lstm_cell(xg, h, c, w) : ops::lstm_cell_unfused(xg, h, c, w);
+    Var loss = ops::add(ops::sum(ops::mul(out.h, g.constant(in.loss_weights_h))),
+                        ops::sum(ops::mul(out.c, g.constant(in.loss_weights_c))));
+    g.backward(loss);
+    benchmark::DoNotOptimize(in.w_hh.grad.data());
+    benchmark::DoNotOptimize(xg.grad().data());
+    benchmark::ClobberMemory();
+  }
+  set_step_counters(state, B);
+}
+
+void BM_LstmInfer(benchmark::State& state, bool fused) {
+  set_threads_from_env();
+  const int64_t B = state.range(0), H = state.range(1);
+  CellInputs in(B, H, 4);
+  Graph g(size_t{16} << 20);
+  for (auto _ : state) {
+    g.reset();
+    NoGradGuard no_grad(g);
+    Var xg = g.constant(in.xg), h = g.constant(in.h), c = g.constant(in.c);
+    Var w = g.parameter(in.w_hh);
+    ops::LstmState out = fused ? ops::lstm_cell(xg, h, c, w) : ops::lstm_cell_unfused(xg, h, c, w);
+    benchmark::DoNotOptimize(out.h.value().data());
+    benchmark::DoNotOptimize(out.c.value().data());
+    benchmark::ClobberMemory();
+  }
+  set_step_counters(state, B);
+}
+
+// One additive (Bahdanau) attention step: scores, masked softmax, context. Keys U·h_j (S, B, A)
+// are precomputed once per batch, as the model does; values (S, B, D) are the encoder states.
+struct AttentionInputs {
+  Tensor q, keys, values, mask, loss_weights;
+  Parameter v;
+  AttentionInputs(int64_t B, int64_t S, int64_t A, int64_t D) : v("v", {A}) {
+    Rng rng(7);
+    q = random_tensor({B, A}, rng);
+    keys = random_tensor({S, B, A}, rng);
+    values = random_tensor({S, B, D}, rng);
+    loss_weights = random_tensor({B, D}, rng);
+    fill_uniform(v.value, rng, 1.0f / std::sqrt(static_cast<float>(A)));
+    // Padded batch: sequence b has S − (b mod 10) real positions.
+    mask = Tensor::zeros({B, S});
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t s = 0; s < S - b % 10; ++s) mask.data()[b * S + s] = 1.0f;
+  }
+};
+
+// state.range: B, S, A, D.
+void BM_AttentionTrain(benchmark::State& state) {
+  set_threads_from_env();
+  const int64_t B = state.range(0), S = state.range(1), A = state.range(2), D = state.range(3);
+  AttentionInputs in(B, S, A, D);
+  Graph g(size_t{16} << 20);
+  for (auto _ : state) {
+    g.reset();
+    Var q = g.leaf(in.q), keys = g.leaf(in.keys), values = g.leaf(in.values);
+    Var v = g.parameter(in.v);
+    Var weights = ops::masked_softmax(ops::additive_scores(q, keys, v, in.mask), in.mask);
+    Var context = ops::attention_context(weights, values);
+    Var loss = ops::sum(ops::mul(context, g.constant(in.loss_weights)));
+    g.backward(loss);
+    benchmark::DoNotOptimize(q.grad().data());
+    benchmark::DoNotOptimize(keys.grad().data());
+    benchmark::ClobberMemory();
+  }
+  set_step_counters(state, B);
+}
+
+void BM_AttentionInfer(benchmark::State& state) {
+  set_threads_from_env();
+  const int64_t B = state.range(0), S = state.range(1), A = state.range(2), D = state.range(3);
+  AttentionInputs in(B, S, A, D);
+  Graph g(size_t{16} << 20);
+  for (auto _ : state) {
+    g.reset();
+    NoGradGuard no_grad(g);
+    Var q = g.constant(in.q), keys = g.constant(in.keys), values = g.constant(in.values);
+    Var v = g.parameter(in.v);
+    Var weights = ops::masked_softmax(ops::additive_scores(q, keys, v, in.mask), in.mask);
+    Var context = ops::attention_context(weights, values);
+    benchmark::DoNotOptimize(context.value().data());
+    benchmark::ClobberMemory();
+  }
+  set_step_counters(state, B);
+}
+
+// Fused and unfused registered side by side for each (B, H).
+#define TANDEM_CELL_PAIR(fn)                                                    \
+  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 256});    \
+  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 256}); \
+  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 512});    \
+  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 512}); \
+  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({1, 256});     \
+  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({1, 256})
+
+TANDEM_CELL_PAIR(BM_GruTrain);
+TANDEM_CELL_PAIR(BM_GruInfer);
+TANDEM_CELL_PAIR(BM_LstmTrain);
+TANDEM_CELL_PAIR(BM_LstmInfer);
+BENCHMARK(BM_AttentionTrain)->ArgNames({"B", "S", "A", "D"})->Args({64, 30, 256, 512});
+BENCHMARK(BM_AttentionInfer)->ArgNames({"B", "S", "A", "D"})->Args({64, 30, 256, 512});
+
+}  // namespace

@@ -1,0 +1,110 @@
+// GEMM microbenchmarks: tandem::kernels::gemm against cblas_sgemm at the shapes of a small RNN.
+#include <cblas.h>
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/gemm.h"
+#include "tensor/rng.h"
+
+namespace {
+
+// One product as the library issues it: C (m, n) = op(A) · op(B) + beta · C, dense row-major.
+struct GemmShape {
+  bool trans_a, trans_b;
+  int64_t m, n, k;
+  float beta;  // 1 for the gradient products, which accumulate
+};
+
+// The shapes of a GRU with batch 64 and hidden 256 or 512, and of an output layer with a small
+// vocabulary (40) over 64 sequences × 64 steps. "as written" = the plain NN form of the product;
+// the other forms are the ones src/autodiff/ops_rnn.cc and ops_linear.cc actually call.
+constexpr GemmShape kRecurrent256Nn{false, false, 64, 768, 256, 0.0f};  // h · W (256, 768)
+constexpr GemmShape kRecurrent256Nt{false, true, 64, 768, 256, 1.0f};   // h · W_hhᵀ, ops_rnn fwd
+constexpr GemmShape kRecurrent512Nn{false, false, 64, 1536, 512, 0.0f};
+constexpr GemmShape kRecurrent512Nt{false, true, 64, 1536, 512, 1.0f};
+constexpr GemmShape kOutput40Nn{false, false, 4096, 40, 256, 0.0f};  // x (4096, 256) · W (256, 40)
+constexpr GemmShape kOutput40Nt{false, true, 4096, 40, 256, 0.0f};   // x · W_outᵀ, ops::linear
+// Backward: dW_hh (3H, H) += dgatesᵀ (3H, B)·h (B, H); dh (B, H) += dgates (B, 3H)·W_hh (3H, H).
+constexpr GemmShape kWeightGrad256Tn{true, false, 768, 256, 64, 1.0f};
+constexpr GemmShape kInputGrad256Nn{false, false, 64, 256, 768, 1.0f};
+constexpr GemmShape kWeightGrad512Tn{true, false, 1536, 512, 64, 1.0f};
+constexpr GemmShape kInputGrad512Nn{false, false, 64, 512, 1536, 1.0f};
+// Output layer backward: dW_out (40, 256) += dyᵀ (40, 4096)·x (4096, 256); dx += dy · W_out.
+constexpr GemmShape kOutputWeightGrad40Tn{true, false, 40, 256, 4096, 1.0f};
+constexpr GemmShape kOutputInputGrad40Nn{false, false, 4096, 256, 40, 1.0f};
+
+std::vector<float> random_values(int64_t n, uint64_t seed) {
+  tandem::Rng rng(seed);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) x = rng.uniform(-1.0f, 1.0f);
+  return v;
+}
+
+struct Operands {
+  std::vector<float> a, b, c;
+  int64_t lda, ldb, ldc;
+  explicit Operands(const GemmShape& s)
+      : a(random_values(s.m * s.k, 1)),
+        b(random_values(s.k * s.n, 2)),
+        c(static_cast<size_t>(s.m * s.n), 0.0f),
+        lda(s.trans_a ? s.m : s.k),
+        ldb(s.trans_b ? s.k : s.n),
+        ldc(s.n) {}
+};
+
+void set_counters(benchmark::State& state, const GemmShape& s) {
+  state.counters["FLOPS"] = benchmark::Counter(2.0 * double(s.m) * double(s.n) * double(s.k),
+                                               benchmark::Counter::kIsIterationInvariantRate,
+                                               benchmark::Counter::kIs1000);
+}
+
+// state.range(0) = BLAS threads.
+void BM_GemmWrapper(benchmark::State& state, GemmShape s) {
+  tandem::kernels::set_gemm_threads(static_cast<int>(state.range(0)));
+  Operands op(s);
+  for (auto _ : state) {
+    tandem::kernels::gemm(s.trans_a, s.trans_b, s.m, s.n, s.k, 1.0f, op.a.data(), op.lda,
+                          op.b.data(), op.ldb, s.beta, op.c.data(), op.ldc);
+    benchmark::DoNotOptimize(op.c.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, s);
+}
+
+void BM_GemmDirect(benchmark::State& state, GemmShape s) {
+  tandem::kernels::set_gemm_threads(static_cast<int>(state.range(0)));
+  Operands op(s);
+  for (auto _ : state) {
+    cblas_sgemm(CblasRowMajor, s.trans_a ? CblasTrans : CblasNoTrans,
+                s.trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(s.m),
+                static_cast<blasint>(s.n), static_cast<blasint>(s.k), 1.0f, op.a.data(),
+                static_cast<blasint>(op.lda), op.b.data(), static_cast<blasint>(op.ldb), s.beta,
+                op.c.data(), static_cast<blasint>(op.ldc));
+    benchmark::DoNotOptimize(op.c.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, s);
+}
+
+// Wrapper and direct registered side by side for each shape, at 1 and 2 BLAS threads.
+#define TANDEM_GEMM_PAIR(name, shape)                                                 \
+  BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape)->ArgName("threads")->Arg(1)->Arg(2); \
+  BENCHMARK_CAPTURE(BM_GemmDirect, name, shape)->ArgName("threads")->Arg(1)->Arg(2)
+
+TANDEM_GEMM_PAIR(rec256_NN_64x768x256, kRecurrent256Nn);
+TANDEM_GEMM_PAIR(rec256_NT_64x768x256, kRecurrent256Nt);
+TANDEM_GEMM_PAIR(rec512_NN_64x1536x512, kRecurrent512Nn);
+TANDEM_GEMM_PAIR(rec512_NT_64x1536x512, kRecurrent512Nt);
+TANDEM_GEMM_PAIR(out40_NN_4096x40x256, kOutput40Nn);
+TANDEM_GEMM_PAIR(out40_NT_4096x40x256, kOutput40Nt);
+TANDEM_GEMM_PAIR(dW256_TN_768x256x64, kWeightGrad256Tn);
+TANDEM_GEMM_PAIR(dh256_NN_64x256x768, kInputGrad256Nn);
+TANDEM_GEMM_PAIR(dW512_TN_1536x512x64, kWeightGrad512Tn);
+TANDEM_GEMM_PAIR(dh512_NN_64x512x1536, kInputGrad512Nn);
+TANDEM_GEMM_PAIR(dWout40_TN_40x256x4096, kOutputWeightGrad40Tn);
+TANDEM_GEMM_PAIR(dxout40_NN_4096x256x40, kOutputInputGrad40Nn);
+
+}  // namespace
