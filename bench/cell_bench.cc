@@ -202,19 +202,25 @@ void BM_AttentionInfer(benchmark::State& state) {
 }
 
 // Fused and unfused registered side by side for each (B, H).
-#define TANDEM_CELL_PAIR(fn)                                                    \
-  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 256});    \
-  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 256}); \
-  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 512});    \
-  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 512}); \
-  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({1, 256});     \
-  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({1, 256})
+#define TANDEM_CELL_PAIR(fn)                                                                   \
+  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 256})->UseRealTime();    \
+  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 256})->UseRealTime(); \
+  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 512})->UseRealTime();    \
+  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 512})->UseRealTime(); \
+  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({1, 256})->UseRealTime();     \
+  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({1, 256})->UseRealTime()
 
 TANDEM_CELL_PAIR(BM_GruTrain);
 TANDEM_CELL_PAIR(BM_GruInfer);
 TANDEM_CELL_PAIR(BM_LstmTrain);
 TANDEM_CELL_PAIR(BM_LstmInfer);
-BENCHMARK(BM_AttentionTrain)->ArgNames({"B", "S", "A", "D"})->Args({64, 30, 256, 512});
-BENCHMARK(BM_AttentionInfer)->ArgNames({"B", "S", "A", "D"})->Args({64, 30, 256, 512});
+BENCHMARK(BM_AttentionTrain)
+    ->ArgNames({"B", "S", "A", "D"})
+    ->Args({64, 30, 256, 512})
+    ->UseRealTime();
+BENCHMARK(BM_AttentionInfer)
+    ->ArgNames({"B", "S", "A", "D"})
+    ->Args({64, 30, 256, 512})
+    ->UseRealTime();
 
 }  // namespace

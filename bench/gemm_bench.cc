@@ -25,6 +25,9 @@ constexpr GemmShape kRecurrent256Nn{false, false, 64, 768, 256, 0.0f};  // h · 
 constexpr GemmShape kRecurrent256Nt{false, true, 64, 768, 256, 1.0f};   // h · W_hhᵀ, ops_rnn fwd
 constexpr GemmShape kRecurrent512Nn{false, false, 64, 1536, 512, 0.0f};
 constexpr GemmShape kRecurrent512Nt{false, true, 64, 1536, 512, 1.0f};
+// Batch 1 (latency, a GEMV in effect) and a tiny product where only the call overhead shows.
+constexpr GemmShape kRecurrent256Batch1Nt{false, true, 1, 768, 256, 1.0f};
+constexpr GemmShape kTinyNn{false, false, 8, 8, 8, 0.0f};
 constexpr GemmShape kOutput40Nn{false, false, 4096, 40, 256, 0.0f};  // x (4096, 256) · W (256, 40)
 constexpr GemmShape kOutput40Nt{false, true, 4096, 40, 256, 0.0f};   // x · W_outᵀ, ops::linear
 // Backward: dW_hh (3H, H) += dgatesᵀ (3H, B)·h (B, H); dh (B, H) += dgates (B, 3H)·W_hh (3H, H).
@@ -90,14 +93,20 @@ void BM_GemmDirect(benchmark::State& state, GemmShape s) {
 }
 
 // Wrapper and direct registered side by side for each shape, at 1 and 2 BLAS threads.
-#define TANDEM_GEMM_PAIR(name, shape)                                                 \
-  BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape)->ArgName("threads")->Arg(1)->Arg(2); \
-  BENCHMARK_CAPTURE(BM_GemmDirect, name, shape)->ArgName("threads")->Arg(1)->Arg(2)
+#define TANDEM_GEMM_PAIR(name, shape)            \
+  BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape) \
+      ->ArgName("threads")                       \
+      ->Arg(1)                                   \
+      ->Arg(2)                                   \
+      ->UseRealTime();                           \
+  BENCHMARK_CAPTURE(BM_GemmDirect, name, shape)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()
 
 TANDEM_GEMM_PAIR(rec256_NN_64x768x256, kRecurrent256Nn);
 TANDEM_GEMM_PAIR(rec256_NT_64x768x256, kRecurrent256Nt);
 TANDEM_GEMM_PAIR(rec512_NN_64x1536x512, kRecurrent512Nn);
 TANDEM_GEMM_PAIR(rec512_NT_64x1536x512, kRecurrent512Nt);
+TANDEM_GEMM_PAIR(rec256_NT_1x768x256, kRecurrent256Batch1Nt);
+TANDEM_GEMM_PAIR(tiny_NN_8x8x8, kTinyNn);
 TANDEM_GEMM_PAIR(out40_NN_4096x40x256, kOutput40Nn);
 TANDEM_GEMM_PAIR(out40_NT_4096x40x256, kOutput40Nt);
 TANDEM_GEMM_PAIR(dW256_TN_768x256x64, kWeightGrad256Tn);

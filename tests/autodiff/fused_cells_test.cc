@@ -72,8 +72,11 @@ TEST_P(FusedCells, LstmMatchesSeparateOps) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, FusedCells,
-                         ::testing::Values(Sizes{1, 1}, Sizes{1, 17}, Sizes{7, 33},
-                                           Sizes{64, 256}));
+                         ::testing::Values(Sizes{1, 1}, Sizes{1, 17}, Sizes{7, 33}, Sizes{64, 256}),
+                         [](const ::testing::TestParamInfo<Sizes>& info) {
+                           return "B" + std::to_string(info.param.batch) + "_H" +
+                                  std::to_string(info.param.hidden);
+                         });
 
 }  // namespace
 }  // namespace tandem

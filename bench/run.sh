@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs tandem_bench with repetitions in random interleaved order and prints RESULTS.md tables.
+#
+# usage: bench/run.sh [BUILD_DIR] [REPETITIONS] [extra tandem_bench flags...]
+#   BUILD_DIR    default build/release (must have been configured with TANDEM_BUILD_BENCH=ON)
+#   REPETITIONS  default 5
+# Environment: TANDEM_BENCH_THREADS (BLAS threads for the cell benchmarks, default 1; the GEMM
+# benchmarks always run at 1 and 2 threads), TANDEM_BENCH_JSON (where the raw JSON goes,
+# default /tmp/tandem_bench.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build/release}
+reps=${2:-5}
+shift $(($# > 2 ? 2 : $#))
+json=${TANDEM_BENCH_JSON:-/tmp/tandem_bench.json}
+
+cmake --build "$build_dir" --target tandem_bench
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "compiler: $(${CXX:-c++} --version | head -1)"
+echo "openblas: $(dpkg-query -W -f='${Package} ${Version}' libopenblas0-pthread 2>/dev/null || echo unknown)"
+echo "cell threads: ${TANDEM_BENCH_THREADS:-1}"
+
+"$build_dir/bench/tandem_bench" --benchmark_repetitions="$reps" \
+  --benchmark_enable_random_interleaving=true --benchmark_display_aggregates_only=true \
+  --benchmark_out="$json" --benchmark_out_format=json "$@" >&2
+
+python3 - "$json" <<'PY'
+# Medians, best runs and coefficients of variation over the repetitions; ratios of medians.
+import json, statistics, sys
+from collections import defaultdict
+
+runs = defaultdict(list)  # name without "/real_time" -> its repetitions, in registration order
+for b in sorted(json.load(open(sys.argv[1]))["benchmarks"],
+                key=lambda b: (b["family_index"], b["per_family_instance_index"])):
+    if b.get("run_type") == "iteration":
+        runs[b["run_name"].removesuffix("/real_time")].append(b)
+
+def med(name, key="real_time"):
+    return statistics.median(r[key] for r in runs[name])
+
+def best(name):  # the fastest repetition: what the machine can do when nobody else is running
+    return min(r["real_time"] for r in runs[name])
+
+def cv(name):
+    xs = [r["real_time"] for r in runs[name]]
+    return statistics.pstdev(xs) / statistics.mean(xs) if len(xs) > 1 else 0.0
+
+gemm = [n.split("/", 1)[1] for n in runs if n.startswith("BM_GemmWrapper/")]
+if gemm:
+    print("\n| shape (m×n×k) | threads | wrapper GFLOP/s | direct GFLOP/s | wrapper/direct | "
+          "best-run ratio | CV wrapper | CV direct |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sorted(gemm, key=lambda n: n.rsplit(":", 1)[1]):  # 1-thread rows first
+        w, d = "BM_GemmWrapper/" + n, "BM_GemmDirect/" + n
+        if d not in runs:
+            continue
+        gw, gd = med(w, "FLOPS") / 1e9, med(d, "FLOPS") / 1e9
+        shape, threads = n.rsplit("/threads:", 1)
+        print(f"| {shape} | {threads} | {gw:.1f} | {gd:.1f} | {gw / gd:.3f} | "
+              f"{best(d) / best(w):.3f} | {cv(w):.1%} | {cv(d):.1%} |")
+
+cells = [n for n in runs if "/fused/" in n]
+if cells:
+    print("\n| step | B | H | fused µs | unfused µs | speed-up (unfused/fused) | best-run speed-up | "
+          "CV fused | CV unfused |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for f in cells:
+        u = f.replace("/fused/", "/unfused/")
+        if u not in runs:
+            continue
+        step = f.split("/")[0].removeprefix("BM_")
+        b, h = (p.split(":")[1] for p in f.split("/")[2:4])
+        tf, tu = med(f) / 1e3, med(u) / 1e3
+        print(f"| {step} | {b} | {h} | {tf:.1f} | {tu:.1f} | {tu / tf:.2f}× | "
+              f"{best(u) / best(f):.2f}× | {cv(f):.1%} | {cv(u):.1%} |")
+
+att = [n for n in runs if n.startswith("BM_Attention")]
+if att:
+    print("\n| attention step | median µs | best µs | CV |")
+    print("|---|---:|---:|---:|")
+    for n in att:
+        print(f"| {n.removeprefix('BM_')} | {med(n) / 1e3:.1f} | {best(n) / 1e3:.1f} | {cv(n):.1%} |")
+PY
