@@ -92,6 +92,22 @@ void BM_GemmDirect(benchmark::State& state, GemmShape s) {
   set_counters(state, s);
 }
 
+// For comparison with the batch-1 rows: the same product as cblas_sgemv, y (768) += W_hh · h, which
+// reads W_hh once instead of packing it as GEMM does.
+void BM_GemvDirect(benchmark::State& state) {
+  tandem::kernels::set_gemm_threads(static_cast<int>(state.range(0)));
+  const GemmShape s = kRecurrent256Batch1Nt;
+  Operands op(s);  // b holds W_hh (n, k)
+  for (auto _ : state) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<blasint>(s.n), static_cast<blasint>(s.k),
+                1.0f, op.b.data(), static_cast<blasint>(s.k), op.a.data(), 1, s.beta, op.c.data(),
+                1);
+    benchmark::DoNotOptimize(op.c.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, s);
+}
+
 // Wrapper and direct registered side by side for each shape, at 1 and 2 BLAS threads.
 #define TANDEM_GEMM_PAIR(name, shape)            \
   BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape) \
@@ -106,6 +122,12 @@ TANDEM_GEMM_PAIR(rec256_NT_64x768x256, kRecurrent256Nt);
 TANDEM_GEMM_PAIR(rec512_NN_64x1536x512, kRecurrent512Nn);
 TANDEM_GEMM_PAIR(rec512_NT_64x1536x512, kRecurrent512Nt);
 TANDEM_GEMM_PAIR(rec256_NT_1x768x256, kRecurrent256Batch1Nt);
+BENCHMARK(BM_GemvDirect)
+    ->Name("BM_GemvDirect/rec256_1x768x256")
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
 TANDEM_GEMM_PAIR(tiny_NN_8x8x8, kTinyNn);
 TANDEM_GEMM_PAIR(out40_NN_4096x40x256, kOutput40Nn);
 TANDEM_GEMM_PAIR(out40_NT_4096x40x256, kOutput40Nt);

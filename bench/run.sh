@@ -60,6 +60,14 @@ if gemm:
         print(f"| {shape} | {threads} | {gw:.1f} | {gd:.1f} | {gw / gd:.3f} | "
               f"{best(d) / best(w):.3f} | {cv(w):.1%} | {cv(d):.1%} |")
 
+gemv = [n for n in runs if n.startswith("BM_GemvDirect/")]
+if gemv:
+    print("\n| cblas_sgemv (batch-1 product) | GFLOP/s | median µs | CV |")
+    print("|---|---:|---:|---:|")
+    for n in gemv:
+        print(f"| {n.removeprefix('BM_GemvDirect/')} | {med(n, 'FLOPS') / 1e9:.1f} | "
+              f"{med(n) / 1e3:.1f} | {cv(n):.1%} |")
+
 cells = [n for n in runs if "/fused/" in n]
 if cells:
     print("\n| step | B | H | fused µs | unfused µs | speed-up (unfused/fused) | best-run speed-up | "

@@ -35,6 +35,8 @@ Var reshape(Var x, const Shape& shape);               // same data, another shap
 Var select(Var seq, int64_t t);
 // The inverse: equal-shaped parts stacked along a new axis 0, any number of them.
 Var stack(std::span<const Var> parts);
+// Row-wise select by a 0/1 vector keep (rows): keep[r] ? a[r] : b[r] (a, b of equal shapes).
+Var blend_rows(Var a, Var b, const Tensor& keep);
 Var sum(Var x);   // → scalar
 Var mean(Var x);  // → scalar
 
@@ -42,6 +44,8 @@ Var mean(Var x);  // → scalar
 // softmax over the last axis where mask (same shape as x, 1 = keep, 0 = masked; may be
 // undefined) allows; masked entries are 0.
 Var masked_softmax(Var x, const Tensor& mask = {});
+// log softmax over the last axis (no mask).
+Var log_softmax(Var x);
 // Layer norm over the last axis with gain gamma (n) and bias beta (n).
 Var layer_norm(Var x, Var gamma, Var beta, float eps = 1e-5f);
 // Inverted dropout with drop probability p in [0, 1); p = 0 returns x itself. Draws from rng.
@@ -69,6 +73,9 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh);
 // Additive attention scores (kernels/cpu/additive_attention.h): q (B, A), keys (S, B, A),
 // v (A), mask (B, S) or undefined → scores (B, S), −∞ where masked.
 Var additive_scores(Var q, Var keys, Var v, const Tensor& mask = {});
+// Dot-product scores (kernels/cpu/dot_attention.h): q (B, D), keys (S, B, D), mask (B, S) or
+// undefined → (B, S), −∞ where masked.
+Var dot_scores(Var q, Var keys, const Tensor& mask = {});
 // The context vectors: weights (B, S), values (S, B, D) → (B, D), Σ_s weights[b, s]·values[s, b].
 Var attention_context(Var weights, Var values);
 

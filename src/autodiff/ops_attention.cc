@@ -3,6 +3,7 @@
 #include "autodiff/ops.h"
 #include "kernels/cpu/additive_attention.h"
 #include "kernels/cpu/attention_context.h"
+#include "kernels/cpu/dot_attention.h"
 
 namespace tandem::ops {
 
@@ -29,7 +30,36 @@ void attention_context_backward(Graph& g, const Node& node) {
       output_grad(g, node).data(), input_grad(g, node, 0), input_grad(g, node, 1));
 }
 
+// Inputs: q (B, D), keys (S, B, D). Saved: the mask.
+void dot_scores_backward(Graph& g, const Node& node) {
+  const Tensor& keys = input_value(g, node, 1);
+  const Tensor& mask = node.saved[0];
+  kernels::dot_scores_backward(keys.dim(0), keys.dim(1), keys.dim(2),
+                               input_value(g, node, 0).data(), keys.data(),
+                               mask.defined() ? mask.data() : nullptr, output_grad(g, node).data(),
+                               input_grad(g, node, 0), input_grad(g, node, 1));
+}
+
 }  // namespace
+
+Var dot_scores(Var q, Var keys, const Tensor& mask) {
+  Graph& g = graph_of({q, keys}, "dot_scores");
+  const Shape &sq = q.shape(), &sk = keys.shape();
+  check_shape(sk.rank() == 3 && sq == Shape{sk[1], sk[2]}, "dot_scores", [&] {
+    return "q " + sq.to_string() + " and keys " + sk.to_string() + " should be (B, D) and (S, B, D)";
+  });
+  if (mask.defined())
+    check_shape(mask.numel() == sk[0] * sk[1], "dot_scores", [&] {
+      return "mask " + mask.shape().to_string() + " should be " + Shape{sk[1], sk[0]}.to_string();
+    });
+  Tensor scores = g.new_tensor({sk[1], sk[0]});
+  kernels::dot_scores_forward(sk[0], sk[1], sk[2], q.value().data(), keys.value().data(),
+                              mask.defined() ? mask.data() : nullptr, scores.data());
+  Node node;
+  node.backward = dot_scores_backward;
+  node.saved[0] = mask;
+  return emit(g, scores, {q, keys}, node);
+}
 
 Var additive_scores(Var q, Var keys, Var v, const Tensor& mask) {
   Graph& g = graph_of({q, keys, v}, "additive_scores");

@@ -19,6 +19,12 @@ void masked_softmax_backward(Graph& g, const Node& node) {
     kernels::masked_softmax_backward(y.rows(), y.cols(), y.data(), dy.data(), dx);
 }
 
+void log_softmax_backward(Graph& g, const Node& node) {
+  const Tensor& y = node.saved[0];
+  if (float* dx = input_grad(g, node, 0))
+    kernels::log_softmax_backward(y.rows(), y.cols(), y.data(), output_grad(g, node).data(), dx);
+}
+
 void layer_norm_backward(Graph& g, const Node& node) {
   const Tensor& x = input_value(g, node, 0);
   const Tensor& dy = output_grad(g, node);
@@ -47,6 +53,16 @@ Var masked_softmax(Var x, const Tensor& mask) {
                                   mask.defined() ? mask.data() : nullptr, y.data());
   Node node;
   node.backward = masked_softmax_backward;
+  node.saved[0] = y;
+  return emit(g, y, {x}, node);
+}
+
+Var log_softmax(Var x) {
+  Graph& g = graph_of({x}, "log_softmax");
+  Tensor y = g.new_tensor(x.shape());
+  kernels::log_softmax_forward(y.rows(), y.cols(), x.value().data(), y.data());
+  Node node;
+  node.backward = log_softmax_backward;
   node.saved[0] = y;
   return emit(g, y, {x}, node);
 }

@@ -48,6 +48,13 @@ void stack_backward(Graph& g, const Node& node) {
     if (float* dx = g.grad_data(node.ids[k])) kernels::accumulate(part, dy.data() + k * part, dx);
 }
 
+// Inputs: a, b. Saved: keep.
+void blend_rows_backward(Graph& g, const Node& node) {
+  const Tensor& dy = output_grad(g, node);
+  kernels::blend_rows_backward(dy.rows(), dy.cols(), node.saved[0].data(), dy.data(),
+                               input_grad(g, node, 0), input_grad(g, node, 1));
+}
+
 void sum_backward(Graph& g, const Node& node) {
   const float dy = output_grad(g, node).item() * node.f[0];  // f[0]: 1, or 1/n for mean
   if (float* dx = input_grad(g, node, 0))
@@ -158,6 +165,21 @@ Var stack(std::span<const Var> parts) {
     g.record(node);
   }
   return out;
+}
+
+Var blend_rows(Var a, Var b, const Tensor& keep) {
+  Graph& g = graph_of({a, b}, "blend_rows");
+  check_shape(a.shape() == b.shape() && keep.numel() == a.value().rows(), "blend_rows", [&] {
+    return "a " + a.shape().to_string() + ", b " + b.shape().to_string() + " and keep " +
+           keep.shape().to_string() + " do not match";
+  });
+  Tensor y = g.new_tensor(a.shape());
+  kernels::blend_rows(y.rows(), y.cols(), keep.data(), a.value().data(), b.value().data(),
+                      y.data());
+  Node node;
+  node.backward = blend_rows_backward;
+  node.saved[0] = keep;
+  return emit(g, y, {a, b}, node);
 }
 
 Var sum(Var x) { return reduce(x, false, "sum"); }

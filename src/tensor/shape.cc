@@ -21,6 +21,12 @@ int64_t Shape::numel() const {
   return n;
 }
 
+int64_t Shape::rows() const {
+  int64_t n = 1;  // not numel() / cols(): a last dimension of 0 must not divide by zero
+  for (int i = 0; i + 1 < rank_; ++i) n *= dims_[i];
+  return n;
+}
+
 Shape Shape::drop_first() const {
   check(rank_ > 0, "cannot drop the first axis of a scalar");
   Shape s;

@@ -19,7 +19,7 @@ class Shape {
   int64_t operator[](int axis) const { return dims_[axis]; }
   int64_t numel() const;
   // Product of all dimensions but the last: the number of rows of the row-major matrix view.
-  int64_t rows() const { return rank_ == 0 ? 1 : numel() / dims_[rank_ - 1]; }
+  int64_t rows() const;
   // The last dimension (1 for a scalar).
   int64_t cols() const { return rank_ == 0 ? 1 : dims_[rank_ - 1]; }
   // The shape without its first axis.

@@ -258,5 +258,36 @@ TEST(OpGradients, AttentionContext) {
   }
 }
 
+TEST(OpGradients, LogSoftmax) {
+  Rng rng(18);
+  for (auto [r, c] : kShapes) {
+    Tensor x = random_tensor({r, c}, rng, -2.0f, 2.0f);
+    EXPECT_TRUE(
+        check_gradients([](std::span<const Var> v) { return ops::log_softmax(v[0]); }, {x}));
+  }
+}
+
+TEST(OpGradients, DotScoresWithMask) {
+  Rng rng(19);
+  for (auto [src_len, batch, dim] :
+       std::vector<std::tuple<int64_t, int64_t, int64_t>>{{1, 1, 1}, {3, 1, 4}, {5, 3, 7}}) {
+    Tensor q = random_tensor({batch, dim}, rng);
+    Tensor keys = random_tensor({src_len, batch, dim}, rng);
+    Tensor mask = Tensor::zeros({batch, src_len});
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t s = 0; s < src_len; ++s) mask.data()[b * src_len + s] = s <= src_len - 1 - b;
+    EXPECT_TRUE(check_gradients(
+        [&](std::span<const Var> in) { return ops::dot_scores(in[0], in[1], mask); }, {q, keys}));
+  }
+}
+
+TEST(OpGradients, BlendRows) {
+  Rng rng(20);
+  Tensor a = random_tensor({4, 3}, rng), b = random_tensor({4, 3}, rng);
+  const Tensor keep = Tensor::from({4}, std::vector<float>{1, 0, 0, 1});
+  EXPECT_TRUE(check_gradients(
+      [&](std::span<const Var> v) { return ops::blend_rows(v[0], v[1], keep); }, {a, b}));
+}
+
 }  // namespace
 }  // namespace tandem

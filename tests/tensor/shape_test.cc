@@ -27,6 +27,12 @@ TEST(Shape, SizesAndDerivedShapes) {
   EXPECT_EQ(s.to_string(), "[2, 3, 5]");
 }
 
+TEST(Shape, RowsOfAnEmptyLastAxis) {
+  EXPECT_EQ((Shape{2, 0}).rows(), 2);  // once a division by zero
+  EXPECT_EQ((Shape{0, 3}).rows(), 0);
+  EXPECT_EQ((Shape{4}).rows(), 1);
+}
+
 TEST(Shape, RejectsTooManyOrNegativeDimensions) {
   EXPECT_THROW((Shape{1, 2, 3, 4, 5}), Error);
   EXPECT_THROW((Shape{2, -1}), Error);

@@ -1,6 +1,8 @@
 // Element-wise kernels: simple loops written so that GCC vectorises them at -O3.
 #include "kernels/cpu/elementwise.h"
 
+#include <cstring>
+
 #include "kernels/cpu/vec_math.h"
 
 namespace tandem::kernels {
@@ -70,6 +72,20 @@ void relu_forward(int64_t n, const float* x, float* y) {
 
 void relu_backward(int64_t n, const float* y, const float* dy, float* dx) {
   for (int64_t i = 0; i < n; ++i) dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+void blend_rows(int64_t rows, int64_t cols, const float* keep, const float* a, const float* b,
+                float* out) {
+  for (int64_t r = 0; r < rows; ++r)
+    std::memcpy(out + r * cols, (keep[r] != 0.0f ? a : b) + r * cols, cols * sizeof(float));
+}
+
+void blend_rows_backward(int64_t rows, int64_t cols, const float* keep, const float* dy, float* da,
+                         float* db) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* target = keep[r] != 0.0f ? da : db;
+    if (target) accumulate(cols, dy + r * cols, target + r * cols);
+  }
 }
 
 }  // namespace tandem::kernels

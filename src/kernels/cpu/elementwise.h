@@ -27,4 +27,12 @@ void sigmoid_backward(int64_t n, const float* y, const float* dy, float* dx);  /
 void relu_forward(int64_t n, const float* x, float* y);
 void relu_backward(int64_t n, const float* y, const float* dy, float* dx);  // dx += dy·[y > 0]
 
+// Row-wise select: out[r] = keep[r] != 0 ? a[r] : b[r] for (rows, cols) matrices, keep (rows).
+// An RNN uses it to carry its state unchanged through the padding of shorter sequences.
+void blend_rows(int64_t rows, int64_t cols, const float* keep, const float* a, const float* b,
+                float* out);
+// da[r] += keep[r]·dy[r], db[r] += (1 − keep[r])·dy[r], keep being 0 or 1; either may be null.
+void blend_rows_backward(int64_t rows, int64_t cols, const float* keep, const float* dy, float* da,
+                         float* db);
+
 }  // namespace tandem::kernels

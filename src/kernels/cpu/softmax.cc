@@ -46,4 +46,30 @@ void masked_softmax_backward(int64_t rows, int64_t cols, const float* y, const f
   }
 }
 
+void log_softmax_forward(int64_t rows, int64_t cols, const float* x, float* y) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    float max = xr[0];
+    for (int64_t c = 1; c < cols; ++c) max = std::max(max, xr[c]);
+    float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t c = 0; c < cols; ++c) sum += fast_exp(xr[c] - max);
+    const float log_z = max + std::log(sum);
+    for (int64_t c = 0; c < cols; ++c) yr[c] = xr[c] - log_z;
+  }
+}
+
+void log_softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* yr = y + r * cols;
+    const float* dyr = dy + r * cols;
+    float* dxr = dx + r * cols;
+    float total = 0.0f;
+#pragma omp simd reduction(+ : total)
+    for (int64_t c = 0; c < cols; ++c) total += dyr[c];
+    for (int64_t c = 0; c < cols; ++c) dxr[c] += dyr[c] - fast_exp(yr[c]) * total;
+  }
+}
+
 }  // namespace tandem::kernels

@@ -14,4 +14,9 @@ void masked_softmax_forward(int64_t rows, int64_t cols, const float* x, const fl
 void masked_softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy,
                              float* dx);
 
+// y[r, :] = log softmax(x[r, :]) (no mask): what search needs to score hypotheses.
+void log_softmax_forward(int64_t rows, int64_t cols, const float* x, float* y);
+// dx[r, c] += dy[r, c] − exp(y[r, c])·Σ_c' dy[r, c'].
+void log_softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx);
+
 }  // namespace tandem::kernels

@@ -1,0 +1,156 @@
+// Loading the YAML config with yaml-cpp, flattening its sections, and saving it atomically.
+#include "io/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+#include "io/atomic_file.h"
+#include "tensor/error.h"
+
+namespace tandem {
+
+namespace {
+
+std::string describe_node(const YAML::Node& node) {
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "an empty value";
+  return "the value '" + node.Scalar() + "'";
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+// Walks one YAML document into a Config, remembering where each key was set.
+class Loader {
+ public:
+  Loader(const std::string& name, Config& config) : name_(name), config_(config) {}
+
+  void load(const YAML::Node& root) {
+    if (!root.IsDefined() || root.IsNull()) return;  // an empty file: the defaults
+    if (!root.IsMap()) {
+      throw Error(where(root) + ": expected a map of sections (model, data, train, decode) at "
+                                "the top level, got " +
+                  describe_node(root));
+    }
+    walk(root, "");
+  }
+
+ private:
+  std::string where(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return name_;
+    return name_ + ":" + std::to_string(mark.line + 1);
+  }
+
+  void walk(const YAML::Node& map, const std::string& section) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node& key_node = it->first;
+      const YAML::Node& value = it->second;
+      const std::string origin = where(key_node);
+      if (!key_node.IsScalar()) {
+        throw Error(origin + ": expected a key name, got " + describe_node(key_node));
+      }
+      const std::string key =
+          section.empty() ? key_node.Scalar() : section + "." + key_node.Scalar();
+      if (const OptionSpec* spec = find_option(key)) {
+        if (!value.IsScalar() && !value.IsNull()) {
+          throw Error(origin + ": " + key + " takes a single value (" +
+                      describe_option_type(*spec) + "), not " + describe_node(value));
+        }
+        const auto [seen, inserted] = lines_.emplace(key, origin);
+        if (!inserted) {
+          throw Error(origin + ": " + key + " is set twice (first at " + seen->second + ")");
+        }
+        config_.set(key, value.IsNull() ? std::string() : value.Scalar(), origin);
+      } else if (is_option_section(key)) {
+        if (value.IsNull()) continue;  // "model:" with nothing under it
+        if (!value.IsMap()) {
+          throw Error(origin + ": " + key + " is a section and takes a map of keys (" +
+                      [&] {
+                        std::string keys;
+                        for (const std::string& k : option_section_keys(key)) {
+                          keys += (keys.empty() ? "" : ", ") + k.substr(key.size() + 1);
+                        }
+                        return keys;
+                      }() +
+                      "), not " + describe_node(value));
+        }
+        walk(value, key);
+      } else {
+        throw Error(origin + ": " + unknown_option_message(key));
+      }
+    }
+  }
+
+  const std::string& name_;
+  Config& config_;
+  std::map<std::string, std::string> lines_;  // key → where it was set
+};
+
+}  // namespace
+
+Config load_config_string(const std::string& yaml, const std::string& name,
+                          const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    std::string where = name;
+    if (!e.mark.is_null()) {
+      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    }
+    throw Error(where + ": invalid YAML: " + e.msg);
+  }
+  Config config;
+  Loader(name, config).load(root);
+  apply_overrides(config, overrides);
+  return config;
+}
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error("cannot read config file '" + path + "': it is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw Error("cannot open config file '" + path +
+                "': " + std::error_code(err, std::generic_category()).message());
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error("cannot read config file '" + path + "'");
+  return load_config_string(text.str(), path, overrides);
+}
+
+void apply_overrides(Config& config, const std::vector<std::string>& overrides) {
+  for (const std::string& override_text : overrides) {
+    const auto equals = override_text.find('=');
+    const std::string_view key =
+        trim(std::string_view(override_text).substr(0, std::min(equals, override_text.size())));
+    if (equals == std::string::npos || key.empty()) {
+      throw Error("--set '" + override_text +
+                  "': expected key=value, e.g. --set model.cell=lstm");
+    }
+    config.set(key, trim(std::string_view(override_text).substr(equals + 1)), "--set");
+  }
+}
+
+void save_config(const std::string& path, const Config& config) {
+  const std::string text = config.to_yaml();
+  io::write_file_atomically(path, [&](std::ostream& out) { out << text; });
+}
+
+}  // namespace tandem

@@ -1,0 +1,60 @@
+// Helpers for the data tests: a temporary directory with files, and catching an Error's message.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "tensor/error.h"
+
+namespace tandem::data::testing {
+
+// A fresh directory per test, removed afterwards; named after the test and the process, since
+// CTest runs tests in parallel processes.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = std::filesystem::temp_directory_path() /
+            ("tandem_" + std::string(test->test_suite_name()) + "_" + test->name() + "_" +
+             std::to_string(::getpid()));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  // Writes `bytes` exactly (binary: no newline translation) and returns the path.
+  std::string write(const std::string& name, std::string_view bytes) const {
+    std::string path = file(name);
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The message of the tandem::Error that `f` throws; a test failure if it throws none.
+template <typename F>
+std::string error_message(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a tandem::Error";
+  return "";
+}
+
+}  // namespace tandem::data::testing
