@@ -19,8 +19,8 @@ struct GemmShape {
 };
 
 // The shapes of a GRU with batch 64 and hidden 256 or 512, and of an output layer with a small
-// vocabulary (40) over 64 sequences × 64 steps. "as written" = the plain NN form of the product;
-// the other forms are the ones src/autodiff/ops_rnn.cc and ops_linear.cc actually call.
+// vocabulary (40) over 64 sequences × 64 steps. NN rows are the products written plainly; the NT
+// and TN rows are the forms that src/autodiff/ops_rnn.cc and ops_linear.cc actually call.
 constexpr GemmShape kRecurrent256Nn{false, false, 64, 768, 256, 0.0f};  // h · W (256, 768)
 constexpr GemmShape kRecurrent256Nt{false, true, 64, 768, 256, 1.0f};   // h · W_hhᵀ, ops_rnn fwd
 constexpr GemmShape kRecurrent512Nn{false, false, 64, 1536, 512, 0.0f};

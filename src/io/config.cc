@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 #include <system_error>
+#include <utility>
 
 #include "io/atomic_file.h"
 #include "tensor/error.h"
@@ -22,6 +23,28 @@ std::string describe_node(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (node.IsNull()) return "an empty value";
   return "the value '" + node.Scalar() + "'";
+}
+
+// "hidden_size, layers, bidirectional" for "model.encoder".
+std::string relative_keys(const std::string& section) {
+  std::string keys;
+  for (const std::string& key : option_section_keys(section)) {
+    if (!keys.empty()) keys += ", ";
+    keys += key.substr(section.size() + 1);
+  }
+  return keys;
+}
+
+// "model, data, train, decode" (the registry keeps each section's keys together).
+std::string top_level_sections() {
+  std::string sections, last;
+  for (const OptionSpec& spec : option_registry()) {
+    std::string section = spec.key.substr(0, spec.key.find('.'));
+    if (section == last) continue;
+    sections += (sections.empty() ? "" : ", ") + section;
+    last = std::move(section);
+  }
+  return sections;
 }
 
 std::string_view trim(std::string_view s) {
@@ -39,9 +62,8 @@ class Loader {
   void load(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) return;  // an empty file: the defaults
     if (!root.IsMap()) {
-      throw Error(where(root) + ": expected a map of sections (model, data, train, decode) at "
-                                "the top level, got " +
-                  describe_node(root));
+      throw Error(where(root) + ": expected a map of sections at the top level (" +
+                  top_level_sections() + "), got " + describe_node(root));
     }
     walk(root, "");
   }
@@ -54,9 +76,9 @@ class Loader {
   }
 
   void walk(const YAML::Node& map, const std::string& section) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& key_node = it->first;
-      const YAML::Node& value = it->second;
+    for (const auto& item : map) {  // a pair of Node handles, by value
+      const YAML::Node& key_node = item.first;
+      const YAML::Node& value = item.second;
       const std::string origin = where(key_node);
       if (!key_node.IsScalar()) {
         throw Error(origin + ": expected a key name, got " + describe_node(key_node));
@@ -77,14 +99,7 @@ class Loader {
         if (value.IsNull()) continue;  // "model:" with nothing under it
         if (!value.IsMap()) {
           throw Error(origin + ": " + key + " is a section and takes a map of keys (" +
-                      [&] {
-                        std::string keys;
-                        for (const std::string& k : option_section_keys(key)) {
-                          keys += (keys.empty() ? "" : ", ") + k.substr(key.size() + 1);
-                        }
-                        return keys;
-                      }() +
-                      "), not " + describe_node(value));
+                      relative_keys(key) + "), not " + describe_node(value));
         }
         walk(value, key);
       } else {
@@ -141,8 +156,7 @@ void apply_overrides(Config& config, const std::vector<std::string>& overrides) 
     const std::string_view key =
         trim(std::string_view(override_text).substr(0, std::min(equals, override_text.size())));
     if (equals == std::string::npos || key.empty()) {
-      throw Error("--set '" + override_text +
-                  "': expected key=value, e.g. --set model.cell=lstm");
+      throw Error("--set '" + override_text + "': expected key=value, e.g. --set model.cell=lstm");
     }
     config.set(key, trim(std::string_view(override_text).substr(equals + 1)), "--set");
   }

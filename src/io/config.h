@@ -1,4 +1,4 @@
-// The YAML config file: loading (nested sections → the registry's dotted keys), overrides, saving.
+// The YAML config file: loading (sections become dotted keys), overrides, atomic saving.
 #pragma once
 
 #include <string>

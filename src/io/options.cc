@@ -114,9 +114,8 @@ std::vector<std::string> suggest_keys(std::string_view key) {
   std::size_t best_score = max_score + 1;
   for (const OptionSpec& spec : option_registry()) {
     const std::string candidate = lowercase(spec.key);
-    const std::size_t score =
-        std::min(edit_distance(lower, candidate),
-                 edit_distance(lower_leaf, last_component(candidate)) + 1);
+    const std::size_t score = std::min(edit_distance(lower, candidate),
+                                       edit_distance(lower_leaf, last_component(candidate)) + 1);
     if (score < best_score) {
       best_score = score;
       best.clear();
@@ -227,7 +226,7 @@ std::string unknown_option_message(std::string_view key) {
   }
   std::string message = "unknown key '" + std::string(key) + "'";
   const std::vector<std::string> suggestions = suggest_keys(key);
-  if (!suggestions.empty()) message += "; did you mean " + join_or(suggestions) + "?";
+  if (!suggestions.empty()) message += " (did you mean " + join_or(suggestions) + "?)";
   std::string_view section = parent_section(key);
   while (!is_option_section(section)) section = parent_section(section);
   if (section.empty()) {
@@ -350,10 +349,10 @@ void Config::set(std::string_view key, std::string_view value, std::string_view 
     case Type::kChoice: {
       if (std::find(spec.choices.begin(), spec.choices.end(), value) == spec.choices.end()) {
         const auto near = closest(value, spec.choices, 2);
-        throw Error(with_origin(origin, spec.key + ": invalid choice " + quoted_value(value) +
-                                            "; valid choices: " + join(spec.choices, ", ") +
-                                            (near.size() == 1 ? " (did you mean " + near[0] + "?)"
-                                                              : std::string())));
+        throw Error(with_origin(
+            origin, spec.key + ": invalid choice " + quoted_value(value) +
+                        "; valid choices: " + join(spec.choices, ", ") +
+                        (near.size() == 1 ? " (did you mean " + near[0] + "?)" : std::string())));
       }
       parsed = std::string(value);
       break;

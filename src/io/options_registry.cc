@@ -105,8 +105,8 @@ std::vector<OptionSpec> make_registry() {
       {.key = "data.train_tsv",
        .type = T::kString,
        .default_value = "",
-       .help = "training pairs in one file, source<TAB>target per line (instead of "
-               "data.train_source and data.train_target)"},
+       .help = "training pairs in one file, source and target on each line separated by a tab "
+               "(instead of data.train_source and data.train_target)"},
       {.key = "data.dev_source",
        .type = T::kString,
        .default_value = "",
@@ -118,8 +118,8 @@ std::vector<OptionSpec> make_registry() {
       {.key = "data.dev_tsv",
        .type = T::kString,
        .default_value = "",
-       .help = "development pairs in one file, source<TAB>target per line (instead of "
-               "data.dev_source and data.dev_target)"},
+       .help = "development pairs in one file, source and target on each line separated by a "
+               "tab (instead of data.dev_source and data.dev_target)"},
       {.key = "data.source_tokenizer",
        .type = T::kChoice,
        .default_value = "char",
@@ -136,7 +136,7 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kInt,
        .default_value = "1",
        .help = "tokens seen fewer times than this in the training data are left out of the "
-               "vocabulary (and read as <unk>)",
+               "vocabulary (read as the unknown token)",
        .min = 1},
       {.key = "data.max_vocab_size",
        .type = T::kInt,

@@ -2,20 +2,26 @@
 #include "io/options_text.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <limits>
+#include <type_traits>
 #include <variant>
 #include <vector>
-
-#include "tensor/error.h"
 
 namespace tandem {
 
 namespace options_text {
 
 std::string number_text(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  // Fixed notation where people write it so (0.0003, not 3e-04), scientific for the very small
+  // and very large; either way the shortest digits that read back as `value`.
+  const double magnitude = std::fabs(value);
+  const auto format = magnitude == 0.0 || (magnitude >= 1e-4 && magnitude < 1e15)
+                          ? std::chars_format::fixed
+                          : std::chars_format::scientific;
+  char buffer[512];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value, format);
   return std::string(buffer, result.ptr);
 }
 
@@ -27,16 +33,14 @@ std::string float_text(double value) {
 
 std::string range_text(const OptionSpec& spec, std::string_view ge, std::string_view le) {
   if (spec.min && spec.max) {
-    return std::string("in ") + (spec.min_exclusive ? "(" : "[") + number_text(*spec.min) +
-           ", " + number_text(*spec.max) + (spec.max_exclusive ? ")" : "]");
+    return std::string("in ") + (spec.min_exclusive ? "(" : "[") + number_text(*spec.min) + ", " +
+           number_text(*spec.max) + (spec.max_exclusive ? ")" : "]");
   }
   if (spec.min) {
-    return (spec.min_exclusive ? std::string(">") : std::string(ge)) + " " +
-           number_text(*spec.min);
+    return (spec.min_exclusive ? std::string(">") : std::string(ge)) + " " + number_text(*spec.min);
   }
   if (spec.max) {
-    return (spec.max_exclusive ? std::string("<") : std::string(le)) + " " +
-           number_text(*spec.max);
+    return (spec.max_exclusive ? std::string("<") : std::string(le)) + " " + number_text(*spec.max);
   }
   return "";
 }
@@ -60,11 +64,21 @@ std::string yaml_scalar(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           char escape[8];
@@ -181,8 +195,8 @@ std::string Config::to_yaml() const {
         const std::string text = text_of(entries_[child.option].value);
         const bool is_text = registry[child.option].type == OptionSpec::Type::kString ||
                              registry[child.option].type == OptionSpec::Type::kChoice;
-        out += indent + child.name + ": " + (is_text ? options_text::yaml_scalar(text) : text) +
-               "\n";
+        out +=
+            indent + child.name + ": " + (is_text ? options_text::yaml_scalar(text) : text) + "\n";
       }
     }
   };
@@ -196,9 +210,9 @@ std::string options_markdown_table(std::string_view section) {
   for (const std::string& key : option_section_keys(section)) {
     const OptionSpec& spec = *find_option(key);
     const std::string value = defaults.get_text(key);
-    out += "| `" + key + "` | " + markdown_type(spec) + " | " +
-           (value.empty() ? std::string("`\"\"`") : "`" + escape_cell(value) + "`") + " | " +
-           escape_cell(spec.help) + " |\n";
+    out += "| `" + key + "` | " + markdown_type(spec) + " | `";
+    out += value.empty() ? std::string("\"\"") : escape_cell(value);
+    out += "` | " + escape_cell(spec.help) + " |\n";
   }
   return out;
 }

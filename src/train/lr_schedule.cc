@@ -12,9 +12,8 @@ namespace tandem {
 namespace {
 
 void check_step(int64_t step) {
-  check(step >= 1, [&] {
-    return "LrSchedule::rate: steps count from 1, got " + std::to_string(step);
-  });
+  check(step >= 1,
+        [&] { return "LrSchedule::rate: steps count from 1, got " + std::to_string(step); });
 }
 
 // min(1, step/warmup): the linear warm-up, reaching 1 at step == warmup.
@@ -85,7 +84,7 @@ PlateauSchedule::PlateauSchedule(const PlateauOptions& options) : options_(optio
 float PlateauSchedule::rate(int64_t step) const {
   check_step(step);
   const double decayed = options_.lr * std::pow(static_cast<double>(options_.factor),
-                                                 static_cast<double>(reductions_));
+                                                static_cast<double>(reductions_));
   const double floored = std::max(decayed, static_cast<double>(options_.min_lr));
   return static_cast<float>(floored * warmup_factor(step, options_.warmup_steps));
 }
@@ -129,10 +128,10 @@ std::unique_ptr<LrSchedule> make_lr_schedule(const Config& config) {
   const int64_t warmup = config.get_int("train.warmup_steps");
   const auto min_lr = static_cast<float>(config.get_float("train.min_learning_rate"));
   check(min_lr <= lr, [&] {
-    return "train.min_learning_rate (" + config.get_text("train.min_learning_rate") +
-           ", from " + config.origin("train.min_learning_rate") +
-           ") is above train.learning_rate (" + config.get_text("train.learning_rate") +
-           ", from " + config.origin("train.learning_rate") + ")";
+    return "train.min_learning_rate (" + config.get_text("train.min_learning_rate") + ", from " +
+           config.origin("train.min_learning_rate") + ") is above train.learning_rate (" +
+           config.get_text("train.learning_rate") + ", from " +
+           config.origin("train.learning_rate") + ")";
   });
   if (kind == "constant") return std::make_unique<ConstantSchedule>(lr, warmup);
   if (kind == "inverse-sqrt") return std::make_unique<InverseSqrtSchedule>(lr, warmup, min_lr);

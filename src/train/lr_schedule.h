@@ -16,7 +16,7 @@ class LrSchedule {
  public:
   virtual ~LrSchedule() = default;
 
-  virtual float rate(int64_t step) const = 0;  // step counts from 1
+  virtual float rate(int64_t step) const = 0;       // step counts from 1
   virtual void on_validation(double /*metric*/) {}  // lower is better; for plateau
 
   // What a checkpoint must save so that a resumed run gets the same rates: empty for schedules

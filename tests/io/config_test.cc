@@ -126,8 +126,8 @@ train:
 }
 
 TEST(Config, DottedKeysWorkAsWellAsNesting) {
-  const Config config = load_config_string(
-      "model.cell: lstm\nmodel:\n  encoder.layers: 3\ntrain.optimizer: sgd\n");
+  const Config config =
+      load_config_string("model.cell: lstm\nmodel:\n  encoder.layers: 3\ntrain.optimizer: sgd\n");
   EXPECT_EQ(config.get_string("model.cell"), "lstm");
   EXPECT_EQ(config.get_int("model.encoder.layers"), 3);
   EXPECT_EQ(config.get_string("train.optimizer"), "sgd");
@@ -137,8 +137,9 @@ TEST(Config, EmptyValuesAreEmptyStrings) {
   const Config config = load_config_string("data:\n  train_source:\n  dev_source: ''\n");
   EXPECT_EQ(config.get_string("data.train_source"), "");
   std::string m = load_error("model:\n  embedding_size:\n");
-  EXPECT_TRUE(contains(m, "c.yaml:2: model.embedding_size: expected an integer >= 1, got an "
-                          "empty value"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:2: model.embedding_size: expected an integer >= 1, got an "
+                       "empty value"))
       << m;
 }
 
@@ -154,9 +155,9 @@ TEST(Config, OverridesApplyAfterTheFile) {
   EXPECT_EQ(config.get_string("data.train_source"), "a=b.txt");  // split at the first '='
   EXPECT_EQ(config.get_string("data.dev_tsv"), "");
   // Later overrides win.
-  EXPECT_EQ(load_config_string("", "x", {"model.cell=lstm", "model.cell=gru"})
-                .get_string("model.cell"),
-            "gru");
+  EXPECT_EQ(
+      load_config_string("", "x", {"model.cell=lstm", "model.cell=gru"}).get_string("model.cell"),
+      "gru");
 }
 
 TEST(Config, BadOverridesAreErrors) {
@@ -175,11 +176,13 @@ TEST(Config, BadOverridesAreErrors) {
 
 TEST(Config, UnknownKeyNamesFileLineAndValidKeys) {
   std::string m = load_error("model:\n  cell: gru\n  encoder:\n    hiden_size: 3\n");
-  EXPECT_TRUE(contains(m, "c.yaml:4: unknown key 'model.encoder.hiden_size'; did you mean "
-                          "model.encoder.hidden_size?"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:4: unknown key 'model.encoder.hiden_size' (did you mean "
+                       "model.encoder.hidden_size?)"))
       << m;
-  EXPECT_TRUE(contains(m, "valid keys in section 'model.encoder': hidden_size, layers, "
-                          "bidirectional"))
+  EXPECT_TRUE(contains(m,
+                       "valid keys in section 'model.encoder': hidden_size, layers, "
+                       "bidirectional"))
       << m;
   m = load_error("\nmodle:\n  cell: gru\n");
   EXPECT_TRUE(contains(m, "c.yaml:2: unknown key 'modle'")) << m;
@@ -191,43 +194,45 @@ TEST(Config, UnknownKeyNamesFileLineAndValidKeys) {
 
 TEST(Config, WrongTypeNamesFileLineKeyAndType) {
   std::string m = load_error("model:\n  encoder:\n    hidden_size: abc\n");
-  EXPECT_TRUE(contains(m, "c.yaml:3: model.encoder.hidden_size: expected an integer >= 1, got "
-                          "'abc'"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:3: model.encoder.hidden_size: expected an integer >= 1, got "
+                       "'abc'"))
       << m;
   m = load_error("train:\n  learning_rate: fast\n");
-  EXPECT_TRUE(contains(m, "c.yaml:2: train.learning_rate: expected a number > 0, got 'fast'"))
-      << m;
+  EXPECT_TRUE(contains(m, "c.yaml:2: train.learning_rate: expected a number > 0, got 'fast'")) << m;
   m = load_error("model:\n  input_feeding: sometimes\n");
   EXPECT_TRUE(contains(m, "c.yaml:2: model.input_feeding: expected a boolean")) << m;
   m = load_error("model:\n\n  attention: luong\n");
-  EXPECT_TRUE(contains(m, "c.yaml:3: model.attention: invalid choice 'luong'; valid choices: "
-                          "none, bahdanau, luong-dot, luong-general"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:3: model.attention: invalid choice 'luong'; valid choices: "
+                       "none, bahdanau, luong-dot, luong-general"))
       << m;
   m = load_error("model:\n  dropout: 1.5\n");
-  EXPECT_TRUE(contains(m, "c.yaml:2: model.dropout: expected a number in [0, 1), got '1.5'"))
-      << m;
+  EXPECT_TRUE(contains(m, "c.yaml:2: model.dropout: expected a number in [0, 1), got '1.5'")) << m;
   m = load_error("train:\n  teacher_forcing: -0.5\n");
   EXPECT_TRUE(contains(m, "c.yaml:2: train.teacher_forcing: expected a number in [0, 1]")) << m;
 }
 
 TEST(Config, MapsListsAndScalarsInTheWrongPlace) {
   std::string m = load_error("model:\n  cell:\n    type: gru\n");
-  EXPECT_TRUE(contains(m, "c.yaml:2: model.cell takes a single value (one of gru, lstm), not a "
-                          "map"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:2: model.cell takes a single value (one of gru, lstm), not a "
+                       "map"))
       << m;
   m = load_error("model:\n  layers: 1\n  encoder: [1, 2]\n");
   EXPECT_TRUE(contains(m, "c.yaml:2: unknown key 'model.layers'")) << m;
   m = load_error("model:\n  encoder: [1, 2]\n");
-  EXPECT_TRUE(contains(m, "c.yaml:2: model.encoder is a section and takes a map of keys "
-                          "(hidden_size, layers, bidirectional), not a list"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:2: model.encoder is a section and takes a map of keys "
+                       "(hidden_size, layers, bidirectional), not a list"))
       << m;
   m = load_error("model: gru\n");
-  EXPECT_TRUE(contains(m, "c.yaml:1: model is a section and takes a map of keys (cell, "))
-      << m;
+  EXPECT_TRUE(contains(m, "c.yaml:1: model is a section and takes a map of keys (cell, ")) << m;
   EXPECT_TRUE(contains(m, "not the value 'gru'")) << m;
   m = load_error("train:\n  seed: [1, 2]\n");
-  EXPECT_TRUE(contains(m, "c.yaml:2: train.seed takes a single value (an integer >= 0), not a "
-                          "list"))
+  EXPECT_TRUE(contains(m,
+                       "c.yaml:2: train.seed takes a single value (an integer >= 0), not a "
+                       "list"))
       << m;
   m = load_error("- model\n- data\n");
   EXPECT_TRUE(contains(m, "c.yaml:1: expected a map of sections")) << m;

@@ -39,8 +39,7 @@ TEST(Options, RegistryIsWellFormed) {
     EXPECT_FALSE(is_option_section(spec.key)) << "a key cannot also be a section";
     EXPECT_FALSE(spec.help.empty());
     EXPECT_EQ(spec.type == Type::kChoice, !spec.choices.empty());
-    EXPECT_TRUE(spec.type == Type::kInt || spec.type == Type::kFloat ||
-                (!spec.min && !spec.max))
+    EXPECT_TRUE(spec.type == Type::kInt || spec.type == Type::kFloat || (!spec.min && !spec.max))
         << "only numbers have ranges";
   }
   // Sections are contiguous, so the docs and to_yaml() group them the same way.
@@ -194,8 +193,7 @@ TEST(Options, BadValuesNameOriginKeyAndExpectation) {
     EXPECT_THROW(config.set("model.encoder.hidden_size", bad, "t"), Error) << bad;
   }
   m = error_of([&] { config.set("model.dropout", "1", "--set"); });
-  EXPECT_NE(m.find("--set: model.dropout: expected a number in [0, 1), got '1'"),
-            std::string::npos)
+  EXPECT_NE(m.find("--set: model.dropout: expected a number in [0, 1), got '1'"), std::string::npos)
       << m;
   for (const char* bad : {"-0.1", "nan", "inf", ".inf", "0.5x", "half"}) {
     EXPECT_THROW(config.set("model.dropout", bad, "t"), Error) << bad;
@@ -225,8 +223,8 @@ TEST(Options, BadValuesNameOriginKeyAndExpectation) {
 TEST(Options, UnknownKeysSuggestTheClosestAndListTheSection) {
   Config config;
   std::string m = error_of([&] { config.set("model.hidden_size", "3", "c.yaml:2"); });
-  EXPECT_NE(m.find("c.yaml:2: unknown key 'model.hidden_size'; did you mean "
-                   "model.encoder.hidden_size or model.decoder.hidden_size?"),
+  EXPECT_NE(m.find("c.yaml:2: unknown key 'model.hidden_size' (did you mean "
+                   "model.encoder.hidden_size or model.decoder.hidden_size?)"),
             std::string::npos)
       << m;
   EXPECT_NE(m.find("valid keys in section 'model': cell, embedding_size, encoder.hidden_size, "
@@ -240,11 +238,9 @@ TEST(Options, UnknownKeysSuggestTheClosestAndListTheSection) {
       << m;
   m = unknown_option_message("modle.cell");
   EXPECT_NE(m.find("did you mean model.cell?"), std::string::npos) << m;
-  EXPECT_NE(m.find("valid top-level sections: model, data, train, decode"), std::string::npos)
-      << m;
+  EXPECT_NE(m.find("valid top-level sections: model, data, train, decode"), std::string::npos) << m;
   m = unknown_option_message("data.batch_size");
-  EXPECT_NE(m.find("did you mean train.batch_size or decode.batch_size?"), std::string::npos)
-      << m;
+  EXPECT_NE(m.find("did you mean train.batch_size or decode.batch_size?"), std::string::npos) << m;
   m = unknown_option_message("train.zzzzzzzz");
   EXPECT_EQ(m.find("did you mean"), std::string::npos) << m;
   m = unknown_option_message("model.encoder");
@@ -283,11 +279,12 @@ TEST(Options, ToYamlNestsEveryKey) {
 
 TEST(Options, MarkdownTableRows) {
   const std::string table = options_markdown_table("model.decoder");
-  EXPECT_EQ(table,
-            "| key | type | default | description |\n"
-            "|---|---|---|---|\n"
-            "| `model.decoder.hidden_size` | int ≥ 1 | `256` | hidden size of each decoder layer |\n"
-            "| `model.decoder.layers` | int ≥ 1 | `1` | number of stacked decoder RNN layers |\n");
+  EXPECT_EQ(
+      table,
+      "| key | type | default | description |\n"
+      "|---|---|---|---|\n"
+      "| `model.decoder.hidden_size` | int ≥ 1 | `256` | hidden size of each decoder layer |\n"
+      "| `model.decoder.layers` | int ≥ 1 | `1` | number of stacked decoder RNN layers |\n");
   const std::string all = options_markdown_table();
   EXPECT_NE(all.find("| `model.cell` | one of `gru`, `lstm` | `gru` |"), std::string::npos);
   EXPECT_NE(all.find("| `model.dropout` | float in [0, 1) | `0.1` |"), std::string::npos);

@@ -1,0 +1,57 @@
+// Greedy search: argmax of the log-probabilities per row and step; rows finish on </s>.
+#include "decode/greedy.h"
+
+#include <algorithm>
+
+#include "autodiff/ops.h"
+
+namespace tandem {
+
+std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const SourceBatch& source,
+                                      const SearchOptions& options) {
+  NoGradGuard no_grad(g);
+  Rng unused(0);  // no dropout in inference, so nothing is drawn
+  const int64_t B = source.batch;
+  std::vector<Hypothesis> out(B);
+  if (B == 0) return out;
+  EncoderOutput encoded = model.encoder().encode(g, source, unused, false);
+  DecoderState state = model.decoder().initial_state(g, encoded);
+
+  std::vector<int64_t> limit(B);
+  int64_t longest = 0;
+  for (int64_t b = 0; b < B; ++b) {
+    limit[b] = static_cast<int64_t>(options.max_length_ratio * source.lengths[b]) +
+               options.max_length_offset;
+    longest = std::max(longest, limit[b]);
+  }
+  std::vector<int32_t> previous(B, options.bos_id);
+  std::vector<bool> done(B, false);
+  int64_t remaining = B;
+  for (int64_t t = 0; t <= longest && remaining > 0; ++t) {
+    Decoder::Step step = model.decoder().step(g, previous, state, unused, false);
+    const Tensor log_probs =
+        ops::log_softmax(model.decoder().logits(g, step.features, unused, false)).value();
+    for (int64_t b = 0; b < B; ++b) {
+      if (done[b]) continue;
+      const float* row = log_probs[b].data();
+      int32_t best = static_cast<int32_t>(std::max_element(row, row + log_probs.dim(1)) - row);
+      if (t == limit[b]) best = options.eos_id;  // out of room: end here
+      Hypothesis& h = out[b];
+      h.score += row[best];
+      if (options.keep_attention && step.attention.defined()) {
+        const float* w = step.attention.value()[b].data();
+        h.attention.emplace_back(w, w + source.lengths[b]);
+      }
+      if (best == options.eos_id) {
+        done[b] = true;
+        --remaining;
+      } else {
+        h.tokens.push_back(best);
+      }
+      previous[b] = best;
+    }
+  }
+  return out;
+}
+
+}  // namespace tandem

@@ -1,0 +1,29 @@
+// Greedy search: the most probable next token at every step, for a whole batch at once.
+#pragma once
+
+#include <vector>
+
+#include "model/seq2seq.h"
+
+namespace tandem {
+
+struct SearchOptions {
+  float max_length_ratio = 2.0f;  // a row stops after ratio·(source length) + offset tokens
+  int64_t max_length_offset = 10;
+  bool keep_attention = false;
+  int32_t bos_id = 2, eos_id = 3;
+};
+
+struct Hypothesis {
+  std::vector<int32_t> tokens;  // without </s>
+  double score = 0.0;           // sum of the chosen tokens' log-probabilities, </s> included
+  // Per output token (and </s>), the attention weights over the row's real source tokens.
+  std::vector<std::vector<float>> attention;
+};
+
+// Decodes every row of the batch in one pass of batched decoder steps; rows that have emitted
+// </s> ride along until all are done. Runs without a tape (NoGradGuard on g).
+std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const SourceBatch& source,
+                                      const SearchOptions& options);
+
+}  // namespace tandem

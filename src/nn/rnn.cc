@@ -1,0 +1,67 @@
+// Rnn: the time loop per layer and direction, with input projections hoisted out of it.
+#include "nn/rnn.h"
+
+#include "autodiff/ops.h"
+#include "nn/dropout.h"
+#include "tensor/error.h"
+
+namespace tandem {
+
+Rnn::Rnn(ParameterStore& store, const std::string& name, const RnnOptions& options, Rng& rng)
+    : options_(options) {
+  check(options.layers >= 1 && options.hidden_size >= 1 && options.input_size >= 1,
+        "an RNN needs at least one layer and positive sizes");
+  cells_.reserve(options.layers * directions());
+  for (int64_t l = 0; l < options.layers; ++l) {
+    const int64_t in = l == 0 ? options.input_size : output_size();
+    for (int64_t d = 0; d < directions(); ++d)
+      cells_.emplace_back(store, name + ".l" + std::to_string(l) + (d == 0 ? ".fwd" : ".bwd"),
+                          options.cell, in, options.hidden_size, rng);
+  }
+}
+
+Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var input, bool reverse,
+                       const std::vector<Tensor>& step_masks, RnnState& last) const {
+  const int64_t T = input.shape()[0], B = input.shape()[1];
+  // One GEMM for the input projections of every step.
+  Var xg = cell.project_input(g, input);  // (T, B, G·H)
+  RnnState state = cell.zero_state(g, B);
+  steps_.resize(T);
+  for (int64_t k = 0; k < T; ++k) {
+    const int64_t t = reverse ? T - 1 - k : k;
+    RnnState next = cell.step(g, ops::select(xg, t), state);
+    if (!step_masks.empty() && step_masks[t].defined())
+      for (int p = 0; p < next.size; ++p)
+        next.parts[p] = ops::blend_rows(next.parts[p], state.parts[p], step_masks[t]);
+    state = next;
+    steps_[t] = state.h();
+  }
+  last = state;
+  return ops::stack(steps_);
+}
+
+Rnn::Output Rnn::forward(Graph& g, Var input, const std::vector<Tensor>& step_masks, Rng& rng,
+                         bool training) const {
+  check(input.shape().rank() == 3 && input.shape()[2] == options_.input_size, [&] {
+    return "RNN input " + input.shape().to_string() + " should be (T, B, " +
+           std::to_string(options_.input_size) + ")";
+  });
+  Output out;
+  out.last.resize(cells_.size());
+  Var layer_input = input;
+  for (int64_t l = 0; l < options_.layers; ++l) {
+    if (l > 0) layer_input = dropout(layer_input, options_.dropout, rng, training);
+    Var directions_out[2];
+    for (int64_t d = 0; d < directions(); ++d) {
+      const size_t index = l * directions() + d;
+      directions_out[d] =
+          run_direction(g, cells_[index], layer_input, d == 1, step_masks, out.last[index]);
+    }
+    layer_input =
+        directions() == 1 ? directions_out[0] : ops::concat(std::span<const Var>(directions_out));
+  }
+  out.outputs = layer_input;
+  return out;
+}
+
+}  // namespace tandem

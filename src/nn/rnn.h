@@ -1,0 +1,50 @@
+// Rnn: a stack of recurrent layers, each unidirectional or bidirectional, over padded batches.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nn/rnn_cell.h"
+
+namespace tandem {
+
+struct RnnOptions {
+  CellType cell = CellType::kGru;
+  int64_t input_size = 0;
+  int64_t hidden_size = 0;  // per direction
+  int64_t layers = 1;
+  bool bidirectional = false;
+  float dropout = 0.0f;  // between layers, while training
+};
+
+class Rnn {
+ public:
+  // Parameters name.l{layer}.{fwd,bwd}.* (see RnnCell).
+  Rnn(ParameterStore& store, const std::string& name, const RnnOptions& options, Rng& rng);
+
+  struct Output {
+    Var outputs;                 // (T, B, directions·H): the last layer, time-major
+    std::vector<RnnState> last;  // per layer and direction (index layer·directions + d): the
+                                 // state after each row's last real token
+  };
+  // input (T, B, in). step_masks[t] is a (B) 0/1 tensor marking the rows whose step t is a real
+  // token, or undefined when all are; empty means no padding at all. Through padding a
+  // direction carries its state unchanged — the forward one its state after the last token,
+  // the backward one its zero initial state — so padding never changes a result.
+  Output forward(Graph& g, Var input, const std::vector<Tensor>& step_masks, Rng& rng,
+                 bool training) const;
+
+  int64_t directions() const { return options_.bidirectional ? 2 : 1; }
+  int64_t output_size() const { return directions() * options_.hidden_size; }
+  const RnnOptions& options() const { return options_; }
+
+ private:
+  Var run_direction(Graph& g, const RnnCell& cell, Var input, bool reverse,
+                    const std::vector<Tensor>& step_masks, RnnState& last) const;
+
+  RnnOptions options_;
+  std::vector<RnnCell> cells_;         // layer-major: layer·directions + direction
+  mutable std::vector<Var> steps_;     // per-step outputs, reused so steps allocate nothing
+};
+
+}  // namespace tandem

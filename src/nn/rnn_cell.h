@@ -1,0 +1,51 @@
+// RnnCell: one recurrent layer in one direction — GRU or LSTM — behind one interface.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "autodiff/graph.h"
+#include "nn/parameter_store.h"
+#include "tensor/rng.h"
+
+namespace tandem {
+
+enum class CellType { kGru, kLstm };
+CellType parse_cell_type(const std::string& name);  // "gru" | "lstm"; else Error listing both
+
+// A cell's state is a short list of (B, H) tensors — GRU: {h}; LSTM: {h, c} — so that search
+// can reorder any cell's state alike, row by row.
+struct RnnState {
+  std::array<Var, 2> parts;
+  int size = 0;
+  Var h() const { return parts[0]; }
+};
+
+class RnnCell {
+ public:
+  // Parameters: name.W_ih (G·H, in), name.b_ih (G·H), name.W_hh (G·H, H), and for GRU
+  // name.b_hh (G·H), its reset gate needing it apart (gru_cell.h). G = 3 (GRU) or 4 (LSTM).
+  RnnCell(ParameterStore& store, const std::string& name, CellType type, int64_t input_size,
+          int64_t hidden_size, Rng& rng);
+
+  CellType type() const { return type_; }
+  int64_t hidden_size() const { return hidden_; }
+  int64_t gates() const { return type_ == CellType::kGru ? 3 : 4; }
+  int state_parts() const { return type_ == CellType::kGru ? 1 : 2; }
+
+  // The input projections of any number of rows at once: x (…, in) → (…, G·H). An RNN calls it
+  // once for all time steps (DESIGN.md, performance rule 1).
+  Var project_input(Graph& g, Var x) const;
+  // One step from the projected input xg (B, G·H) and the state: one fused op.
+  RnnState step(Graph& g, Var xg, const RnnState& state) const;
+  // A zero state for a batch.
+  RnnState zero_state(Graph& g, int64_t batch) const;
+
+ private:
+  CellType type_;
+  int64_t hidden_;
+  Parameter *w_ih_, *b_ih_, *w_hh_, *b_hh_ = nullptr;
+};
+
+}  // namespace tandem
