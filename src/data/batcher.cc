@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "tensor/error.h"
@@ -67,14 +68,9 @@ std::vector<std::vector<int64_t>> Batcher::epoch_plan(int64_t epoch) const {
   std::iota(order.begin(), order.end(), int64_t{0});
   rng.shuffle(order);
 
-  const auto shorter = [&](int64_t a, int64_t b) {
-    const Example& x = examples_[static_cast<size_t>(a)];
-    const Example& y = examples_[static_cast<size_t>(b)];
-    return std::pair(x.source.size(), x.target.size()) <
-           std::pair(y.source.size(), y.target.size());
-  };
   const int64_t pool_budget = saturating_multiply(options_.pool_batches, options_.batch_size);
   std::vector<std::vector<int64_t>> plan;
+  std::vector<int64_t> pool;  // the current pool, sorted
   const int64_t* begin = order.data();
   const int64_t* const end = order.data() + order.size();
   while (begin < end) {
@@ -88,10 +84,20 @@ std::vector<std::vector<int64_t>> Batcher::epoch_plan(int64_t epoch) const {
     } else {
       pool_end += std::min<int64_t>(pool_budget, end - begin);
     }
-    // Stable, so that equal lengths keep the shuffled order on every standard library.
-    std::stable_sort(order.begin() + (begin - order.data()),
-                     order.begin() + (pool_end - order.data()), shorter);
-    cut_pool(begin, pool_end, plan);
+    // Sort by (source length, target length), equal lengths in their shuffled order. The key is
+    // a total order, so std::sort gives the same result on every standard library. (Not
+    // std::stable_sort: libstdc++ 12's temporary buffer trips AddressSanitizer's
+    // alloc-dealloc-mismatch check.)
+    std::vector<std::tuple<size_t, size_t, int64_t>> keys;
+    keys.reserve(static_cast<size_t>(pool_end - begin));
+    for (const int64_t* p = begin; p < pool_end; ++p) {
+      const Example& e = examples_[static_cast<size_t>(*p)];
+      keys.emplace_back(e.source.size(), e.target.size(), p - begin);
+    }
+    std::sort(keys.begin(), keys.end());
+    pool.clear();
+    for (const auto& key : keys) pool.push_back(begin[std::get<2>(key)]);
+    cut_pool(pool.data(), pool.data() + pool.size(), plan);
     begin = pool_end;
   }
   rng.shuffle(plan);
