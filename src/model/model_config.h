@@ -16,6 +16,8 @@ enum class Bridge {
 };
 Bridge parse_bridge(const std::string& name);  // "final" | "mean" | "zero"
 
+class Config;
+
 struct ModelConfig {
   CellType cell = CellType::kGru;
   int64_t source_vocab = 0;
@@ -39,5 +41,9 @@ struct ModelConfig {
   // when tied (it multiplies the embedding matrix), else the decoder's hidden size.
   int64_t output_features() const { return tie_embeddings ? embedding_size : decoder_hidden; }
 };
+
+// The model.* options of a config, with the vocabulary sizes. Throws tandem::Error for a
+// combination that cannot be built (luong-dot with unequal sizes, tied embeddings …).
+ModelConfig model_config_from(const Config& config, int64_t source_vocab, int64_t target_vocab);
 
 }  // namespace tandem

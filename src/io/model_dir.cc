@@ -1,0 +1,75 @@
+// The model folder: saving each piece atomically, loading with errors that name the piece.
+#include "io/model_dir.h"
+
+#include <filesystem>
+
+#include "io/config.h"
+#include "io/safetensors.h"
+#include "tensor/error.h"
+
+namespace tandem {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kConfigFile = "config.yaml";
+const char* kSourceVocabFile = "source.vocab";
+const char* kTargetVocabFile = "target.vocab";
+const char* kWeightsFile = "model.safetensors";
+
+io::Metadata weights_metadata() {
+  return {{"format", "tandem"}, {"format_version", std::to_string(kModelFormatVersion)}};
+}
+
+}  // namespace
+
+void save_model_weights(const std::string& path, const Seq2Seq& model) {
+  io::save_parameters(path, model.params(), weights_metadata());
+}
+
+void save_model_dir(const std::string& dir, const Config& config, const data::Vocab& source,
+                    const data::Vocab& target, const Seq2Seq& model) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  check(!ec, [&] { return "cannot create the model folder " + dir + ": " + ec.message(); });
+  save_config((fs::path(dir) / kConfigFile).string(), config);
+  source.save((fs::path(dir) / kSourceVocabFile).string());
+  target.save((fs::path(dir) / kTargetVocabFile).string());
+  save_model_weights((fs::path(dir) / kWeightsFile).string(), model);
+}
+
+LoadedModel load_model_dir(const std::string& dir) {
+  check(fs::is_directory(dir), [&] { return "model folder " + dir + " does not exist"; });
+  for (const char* piece : {kConfigFile, kSourceVocabFile, kTargetVocabFile, kWeightsFile})
+    check(fs::exists(fs::path(dir) / piece), [&] {
+      return "model folder " + dir + " has no " + piece +
+             " (a model folder holds config.yaml, source.vocab, target.vocab and "
+             "model.safetensors, as tandem train writes them)";
+    });
+  const std::string weights = (fs::path(dir) / kWeightsFile).string();
+  io::SafetensorsFile file = io::load_safetensors(weights);
+  auto format = file.metadata.find("format_version");
+  check(file.metadata.count("format") && file.metadata.at("format") == "tandem" &&
+            format != file.metadata.end(),
+        [&] { return weights + " was not written by tandem (no tandem format in its metadata)"; });
+  check(format->second == std::to_string(kModelFormatVersion), [&] {
+    return weights + " has model format version " + format->second + "; this tandem reads " +
+           std::to_string(kModelFormatVersion);
+  });
+
+  LoadedModel loaded;
+  loaded.config = load_config((fs::path(dir) / kConfigFile).string());
+  loaded.source_vocab = data::Vocab::load((fs::path(dir) / kSourceVocabFile).string());
+  loaded.target_vocab = data::Vocab::load((fs::path(dir) / kTargetVocabFile).string());
+  loaded.source_tokenizer = data::make_tokenizer(loaded.config.get_string("data.source_tokenizer"));
+  loaded.target_tokenizer = data::make_tokenizer(loaded.config.get_string("data.target_tokenizer"));
+  Rng unused(0);  // the initial values are overwritten by the weights
+  loaded.model = std::make_unique<Seq2Seq>(
+      model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()),
+      unused);
+  io::load_parameters(weights, loaded.model->params());
+  return loaded;
+}
+
+}  // namespace tandem

@@ -1,0 +1,38 @@
+// The model folder on disk: config.yaml, the vocabularies and model.safetensors, read and
+// written as one unit.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "data/tokenizer.h"
+#include "data/vocab.h"
+#include "io/options.h"
+#include "model/seq2seq.h"
+
+namespace tandem {
+
+// The format of the folder; bumped when a change makes old folders unreadable.
+inline constexpr int kModelFormatVersion = 1;
+
+// A loaded model with everything needed to translate.
+struct LoadedModel {
+  Config config;
+  data::Vocab source_vocab, target_vocab;
+  std::unique_ptr<data::Tokenizer> source_tokenizer, target_tokenizer;
+  std::unique_ptr<Seq2Seq> model;
+};
+
+// Writes config.yaml, source.vocab, target.vocab and model.safetensors into `dir` (created if
+// missing), each atomically; the weights go last, so a folder with weights is complete.
+void save_model_dir(const std::string& dir, const Config& config, const data::Vocab& source,
+                    const data::Vocab& target, const Seq2Seq& model);
+// Writes only the weights (a checkpoint of a model whose other files are in place).
+void save_model_weights(const std::string& path, const Seq2Seq& model);
+
+// Reads a folder written by save_model_dir. Errors name the folder and the missing or bad
+// piece: no such folder, a missing file, a format version this build does not read, weights
+// that do not fit the configuration.
+LoadedModel load_model_dir(const std::string& dir);
+
+}  // namespace tandem

@@ -1,0 +1,223 @@
+// The training loop. Every random choice draws from Rngs seeded by train.seed, and the epoch's
+// batch plan depends only on (seed, epoch), so a checkpoint can capture the whole state.
+#include "train/trainer.h"
+
+#include <cmath>
+#include <filesystem>
+
+#include "data/batcher.h"
+#include "decode/greedy.h"
+#include "io/model_dir.h"
+#include "kernels/cpu/gemm.h"
+#include "tensor/error.h"
+#include "train/checkpoint.h"
+#include "train/clip.h"
+#include "train/progress.h"
+#include "train/training_data.h"
+
+namespace tandem {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::unique_ptr<Optimizer> make_optimizer(const Config& config, ParameterStore& params) {
+  const std::string& kind = config.get_string("train.optimizer");
+  const float lr = static_cast<float>(config.get_float("train.learning_rate"));
+  const float wd = static_cast<float>(config.get_float("train.weight_decay"));
+  if (kind == "sgd") return std::make_unique<Sgd>(params, lr, 0.0f, wd);
+  AdamOptions options{.lr = lr, .weight_decay = wd};
+  if (kind == "adamw") return make_adamw(params, options);
+  return std::make_unique<Adam>(params, options);
+}
+
+// Teacher forcing, decayed linearly from train.teacher_forcing to train.teacher_forcing_final
+// over train.teacher_forcing_decay_steps updates.
+float teacher_forcing_at(const Config& config, int64_t step) {
+  const double start = config.get_float("train.teacher_forcing");
+  const double final = config.get_float("train.teacher_forcing_final");
+  const int64_t steps = config.get_int("train.teacher_forcing_decay_steps");
+  if (steps <= 0) return static_cast<float>(start);
+  const double f = std::min(1.0, static_cast<double>(step) / steps);
+  return static_cast<float>(start + (final - start) * f);
+}
+
+// Dev-set loss (teacher forced, no dropout) and greedy exact match.
+Validation validate(const Seq2Seq& model, const std::vector<data::Example>& dev,
+                    const Config& config, Graph& g) {
+  const int64_t batch_size = config.get_int("decode.batch_size");
+  SearchOptions search;
+  search.max_length_ratio = static_cast<float>(config.get_float("decode.max_length_ratio"));
+  search.max_length_offset = config.get_int("decode.max_length_offset");
+  double loss_sum = 0.0;
+  int64_t tokens = 0, right = 0, counted = 0;
+  Rng unused(0);
+  for (size_t begin = 0; begin < dev.size(); begin += batch_size) {
+    std::vector<const data::Example*> rows;
+    for (size_t i = begin; i < std::min(dev.size(), begin + batch_size); ++i)
+      if (!dev[i].source.empty()) rows.push_back(&dev[i]);
+    if (rows.empty()) continue;
+    const data::Batch batch = data::make_batch(rows);
+    g.reset();
+    {
+      NoGradGuard no_grad(g);
+      LossOptions options;
+      options.training = false;
+      Var loss = model.loss(g, source_view(batch), target_view(batch), options, unused);
+      loss_sum += static_cast<double>(loss.value().item()) * batch.target_tokens;
+      tokens += batch.target_tokens;
+    }
+    g.reset();
+    const std::vector<Hypothesis> out = greedy_search(model, g, source_view(batch), search);
+    for (size_t r = 0; r < rows.size(); ++r) right += out[r].tokens == rows[r]->target;
+    counted += static_cast<int64_t>(rows.size());
+  }
+  g.reset();
+  Validation v;
+  v.loss = tokens ? loss_sum / tokens : 0.0;
+  v.perplexity = std::exp(v.loss);
+  v.exact_match = counted ? static_cast<double>(right) / counted : 0.0;
+  return v;
+}
+
+}  // namespace
+
+TrainSummary train(const Config& config, bool resume) {
+  kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
+  const std::string model_dir = config.get_string("train.model_dir");
+  const std::string checkpoint = resume ? latest_checkpoint(model_dir) : "";
+  check(!resume || !checkpoint.empty(), [&] {
+    return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from";
+  });
+
+  // A resumed run keeps the vocabularies it started with.
+  std::optional<data::Vocab> saved_source, saved_target;
+  if (resume) {
+    saved_source = data::Vocab::load((fs::path(model_dir) / "source.vocab").string());
+    saved_target = data::Vocab::load((fs::path(model_dir) / "target.vocab").string());
+  }
+  TrainingData data = load_training_data(config, saved_source ? &*saved_source : nullptr,
+                                         saved_target ? &*saved_target : nullptr);
+  const uint64_t seed = static_cast<uint64_t>(config.get_int("train.seed"));
+  data::BatchOptions batching;
+  batching.batch_size = config.get_int("train.batch_size");
+  batching.by_tokens = config.get_string("train.batch_by") == "tokens";
+  batching.max_source_length = config.get_int("data.max_source_length");
+  batching.max_target_length = config.get_int("data.max_target_length");
+  const int64_t corpus_size = static_cast<int64_t>(data.train.size());
+  data::Batcher batcher(std::move(data.train), batching, seed);
+  check(batcher.num_examples() > 0, [&] {
+    return "no training example is left after the length limits (data.max_source_length, "
+           "data.max_target_length) and empty lines";
+  });
+
+  Rng init_rng(seed);
+  Seq2Seq model(model_config_from(config, data.source_vocab.size(), data.target_vocab.size()),
+                init_rng);
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(config, model.params());
+  std::unique_ptr<LrSchedule> schedule = make_lr_schedule(config);
+  TrainingProgress state;
+  state.rng = Rng(seed ^ 0x7261696eULL).state();
+  if (resume) state = load_checkpoint(checkpoint, model, *optimizer, *schedule);
+  Rng rng;
+  rng.set_state(state.rng);
+
+  const int64_t max_steps = config.get_int("train.max_steps");
+  const int64_t max_epochs = config.get_int("train.max_epochs");
+  const int64_t valid_every = config.get_int("train.valid_every");
+  const int64_t checkpoint_every = config.get_int("train.checkpoint_every");
+  const int64_t keep = config.get_int("train.keep_checkpoints");
+  const int64_t patience = config.get_int("train.early_stopping_patience");
+  const double clip = config.get_float("train.clip_norm");
+  const bool has_dev = !data.dev.empty();
+  const std::string log_file = config.get_string("train.log_file");
+
+  fs::create_directories(model_dir);
+  if (!resume) save_model_dir(model_dir, config, data.source_vocab, data.target_vocab, model);
+  Progress progress(log_file.empty() ? "" : (fs::path(model_dir) / log_file).string(), resume,
+                    max_steps, config.get_int("train.log_every"));
+  char intro[256];
+  std::snprintf(intro, sizeof intro,
+                "%s: %lld training examples (%lld dropped by length limits or as empty), %lld dev; "
+                "vocabularies %lld / %lld; %lld parameters",
+                resume ? ("resuming at step " + std::to_string(state.step)).c_str() : "training",
+                static_cast<long long>(batcher.num_examples()),
+                static_cast<long long>(corpus_size - batcher.num_examples()),
+                static_cast<long long>(data.dev.size()),
+                static_cast<long long>(data.source_vocab.size()),
+                static_cast<long long>(data.target_vocab.size()),
+                static_cast<long long>(model.params().num_values()));
+  progress.message(intro);
+
+  Graph g;
+  TrainSummary summary;
+  summary.model_dir = model_dir;
+  bool stop = false;
+  auto save_state = [&] {
+    state.rng = rng.state();
+    save_checkpoint(model_dir, model, *optimizer, *schedule, state, keep);
+  };
+  while (!stop && state.step < max_steps && (max_epochs == 0 || state.epoch < max_epochs)) {
+    const std::vector<std::vector<int64_t>> plan = batcher.epoch_plan(state.epoch);
+    for (; state.position < static_cast<int64_t>(plan.size()); ) {
+      const data::Batch batch = batcher.batch(plan[state.position]);
+      ++state.position;
+      ++state.step;
+      const float lr = schedule->rate(state.step);
+      optimizer->set_learning_rate(lr);
+      LossOptions options;
+      options.teacher_forcing = teacher_forcing_at(config, state.step);
+      options.label_smoothing = static_cast<float>(config.get_float("train.label_smoothing"));
+      g.reset();
+      model.params().zero_grad();
+      Var loss = model.loss(g, source_view(batch), target_view(batch), options, rng);
+      g.backward(loss);
+      const double norm = clip > 0 ? clip_grad_norm(model.params(), clip) : 0.0;
+      check(std::isfinite(loss.value().item()) && std::isfinite(norm), [&] {
+        return "training diverged at step " + std::to_string(state.step) +
+               " (loss or gradient not finite); lower train.learning_rate or set train.clip_norm";
+      });
+      optimizer->step();
+      summary.last_loss = loss.value().item();
+      progress.on_step(state.step, state.epoch,
+                       static_cast<double>(state.position) / plan.size(), summary.last_loss,
+                       batch.target_tokens, lr);
+
+      if (has_dev && state.step % valid_every == 0) {
+        const Validation v = validate(model, data.dev, config, g);
+        schedule->on_validation(v.loss);
+        const bool best = !state.has_best || v.loss < state.best_metric;
+        if (best) {
+          state.best_metric = v.loss;
+          state.has_best = true;
+          state.bad_validations = 0;
+          save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+          summary.best_dev_exact_match = v.exact_match;
+        } else {
+          ++state.bad_validations;
+        }
+        summary.validated = true;
+        summary.best_dev_loss = state.best_metric;
+        progress.on_validation(state.step, v, best);
+        if (patience > 0 && state.bad_validations >= patience) {
+          progress.message("early stopping: no improvement in " + std::to_string(patience) +
+                           " validations");
+          stop = true;
+        }
+      }
+      if (state.step % checkpoint_every == 0) save_state();
+      if (stop || state.step >= max_steps) break;
+    }
+    if (state.position >= static_cast<int64_t>(plan.size())) {
+      ++state.epoch;
+      state.position = 0;
+    }
+  }
+  if (state.step % checkpoint_every != 0) save_state();
+  // Without a dev set the folder's model is the last one.
+  if (!has_dev) save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+  summary.steps = state.step;
+  return summary;
+}
+
+}  // namespace tandem

@@ -1,0 +1,79 @@
+// Training data: which files a config names, and their tokenisation into examples.
+#include "train/training_data.h"
+
+#include "data/corpus.h"
+#include "tensor/error.h"
+
+namespace tandem {
+
+namespace {
+
+// The parallel text named by data.<prefix>_source / _target or data.<prefix>_tsv; an empty
+// result (and no error) when none is given and `required` is false.
+data::ParallelText read_side(const Config& config, const std::string& prefix, bool required) {
+  const std::string& src = config.get_string("data." + prefix + "_source");
+  const std::string& tgt = config.get_string("data." + prefix + "_target");
+  const std::string& tsv = config.get_string("data." + prefix + "_tsv");
+  const bool parallel = !src.empty() || !tgt.empty();
+  check(!(parallel && !tsv.empty()), [&] {
+    return "give either data." + prefix + "_source and data." + prefix + "_target, or data." +
+           prefix + "_tsv, not both";
+  });
+  if (!tsv.empty()) return data::read_tsv(tsv);
+  if (parallel) {
+    check(!src.empty() && !tgt.empty(), [&] {
+      return "data." + prefix + "_source and data." + prefix + "_target go together; only " +
+             (src.empty() ? "the target" : "the source") + " is set";
+    });
+    return data::read_parallel(src, tgt);
+  }
+  check(!required, [&] {
+    return "no training data: set data." + prefix + "_source and data." + prefix +
+           "_target (one example per line), or data." + prefix + "_tsv (two columns)";
+  });
+  return {};
+}
+
+std::vector<std::vector<std::string>> tokenize_all(const data::Tokenizer& t,
+                                                   const std::vector<std::string>& lines) {
+  std::vector<std::vector<std::string>> out;
+  out.reserve(lines.size());
+  for (const std::string& line : lines) out.push_back(t.encode(line));
+  return out;
+}
+
+std::vector<data::Example> encode_all(const data::Vocab& sv, const data::Vocab& tv,
+                                      const std::vector<std::vector<std::string>>& src,
+                                      const std::vector<std::vector<std::string>>& tgt) {
+  std::vector<data::Example> out(src.size());
+  for (size_t i = 0; i < src.size(); ++i) {
+    out[i].source = sv.encode(src[i]);
+    out[i].target = tv.encode(tgt[i]);
+    out[i].index = static_cast<int64_t>(i);
+  }
+  return out;
+}
+
+}  // namespace
+
+TrainingData load_training_data(const Config& config, const data::Vocab* source_vocab,
+                                const data::Vocab* target_vocab) {
+  TrainingData d;
+  d.source_tokenizer = data::make_tokenizer(config.get_string("data.source_tokenizer"));
+  d.target_tokenizer = data::make_tokenizer(config.get_string("data.target_tokenizer"));
+  const data::ParallelText train = read_side(config, "train", true);
+  const data::ParallelText dev = read_side(config, "dev", false);
+  auto train_src = tokenize_all(*d.source_tokenizer, train.source);
+  auto train_tgt = tokenize_all(*d.target_tokenizer, train.target);
+  const int64_t min_freq = config.get_int("data.min_frequency");
+  const int64_t max_size = config.get_int("data.max_vocab_size");
+  d.source_vocab = source_vocab ? *source_vocab : data::Vocab::build(train_src, min_freq, max_size);
+  d.target_vocab = target_vocab ? *target_vocab : data::Vocab::build(train_tgt, min_freq, max_size);
+  d.train = encode_all(d.source_vocab, d.target_vocab, train_src, train_tgt);
+  d.dev = encode_all(d.source_vocab, d.target_vocab,
+                     tokenize_all(*d.source_tokenizer, dev.source),
+                     tokenize_all(*d.target_tokenizer, dev.target));
+  return d;
+}
+
+}  // namespace tandem
