@@ -46,7 +46,8 @@ Var dot_scores(Var q, Var keys, const Tensor& mask) {
   Graph& g = graph_of({q, keys}, "dot_scores");
   const Shape &sq = q.shape(), &sk = keys.shape();
   check_shape(sk.rank() == 3 && sq == Shape{sk[1], sk[2]}, "dot_scores", [&] {
-    return "q " + sq.to_string() + " and keys " + sk.to_string() + " should be (B, D) and (S, B, D)";
+    return "q " + sq.to_string() + " and keys " + sk.to_string() +
+           " should be (B, D) and (S, B, D)";
   });
   if (mask.defined())
     check_shape(mask.numel() == sk[0] * sk[1], "dot_scores", [&] {

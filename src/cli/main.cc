@@ -44,8 +44,8 @@ std::vector<std::string> read_input(const std::string& path) {
   return lines;
 }
 
-int run_translate(const std::string& model_dir, const std::string& input,
-                  const std::string& output, bool attention, const std::vector<std::string>& sets) {
+int run_translate(const std::string& model_dir, const std::string& input, const std::string& output,
+                  bool attention, const std::vector<std::string>& sets) {
   LoadedModel model = load_model_dir(model_dir);
   apply_overrides(model.config, sets);
   SearchOptions options;
@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
   translate_cmd->add_option("--model", model_dir, "the model folder written by tandem train")
       ->required();
   translate_cmd->add_option("--input", input, "input file, one sentence per line (default: stdin)");
-  translate_cmd->add_option("--output", output, "output file (default: stdout), written atomically");
+  translate_cmd->add_option("--output", output,
+                            "output file (default: stdout), written atomically");
   translate_cmd->add_flag("--attention", attention, "print each output's attention matrix");
   translate_cmd->add_option("--set", decode_sets, "override a decode.* key: --set key=value");
 

@@ -10,8 +10,8 @@
 namespace tandem {
 
 std::vector<Translation> translate_lines(const LoadedModel& m,
-                                         const std::vector<std::string>& lines,
-                                         int64_t batch_size, const SearchOptions& options) {
+                                         const std::vector<std::string>& lines, int64_t batch_size,
+                                         const SearchOptions& options) {
   std::vector<Translation> out(lines.size());
   std::vector<data::Example> examples(lines.size());
   std::vector<size_t> order;

@@ -19,8 +19,8 @@ struct Translation {
 // Translates every line; an empty line gives an empty translation. Lines must be valid UTF-8
 // (checked by the caller, who knows the file and line).
 std::vector<Translation> translate_lines(const LoadedModel& model,
-                                         const std::vector<std::string>& lines,
-                                         int64_t batch_size, const SearchOptions& options);
+                                         const std::vector<std::string>& lines, int64_t batch_size,
+                                         const SearchOptions& options);
 
 // The attention matrix as aligned text: one row per output token, one column per source token.
 std::string format_attention(const Translation& t);

@@ -24,7 +24,7 @@ struct Batch {
   std::vector<int32_t> target_out;  // (T, B): y1 … yn </s>, padded with kPad (the loss skips kPad)
   Tensor source_mask;               // (B, S) heap tensor: 1 for real tokens, 0 for padding
   std::vector<int64_t> source_lengths;  // (B)
-  std::vector<int64_t> indices;         // (B): Example::index of each column
+  std::vector<int64_t> indices;         // (B): Example::index of each example, in batch order
   int64_t target_tokens = 0;            // real target tokens, </s> included
 };
 

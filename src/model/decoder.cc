@@ -28,11 +28,10 @@ int64_t rnn_input_size(const ModelConfig& c) {
 Decoder::Decoder(ParameterStore& store, const ModelConfig& config, Rng& rng)
     : config_(config),
       embedding_(&store.create("decoder.embedding", {config.target_vocab, config.embedding_size})),
-      attention_(make_attention(config.attention, store, "decoder.attention",
-                                config.decoder_hidden, config.encoder_output_size(),
-                                config.attention_size > 0 ? config.attention_size
-                                                          : config.decoder_hidden,
-                                rng)),
+      attention_(make_attention(
+          config.attention, store, "decoder.attention", config.decoder_hidden,
+          config.encoder_output_size(),
+          config.attention_size > 0 ? config.attention_size : config.decoder_hidden, rng)),
       combine_(store, "decoder.combine", config.decoder_hidden + config.encoder_output_size(),
                config.output_features(), rng, /*bias=*/false) {
   init::uniform(embedding_->value, -0.1f, 0.1f, rng);
@@ -41,16 +40,16 @@ Decoder::Decoder(ParameterStore& store, const ModelConfig& config, Rng& rng)
   bridges_.reserve(config.decoder_layers * parts);
   for (int64_t l = 0; l < config.decoder_layers; ++l) {
     const std::string layer = "decoder.rnn.l" + std::to_string(l);
-    cells_.emplace_back(store, layer, config.cell, l == 0 ? rnn_input_size(config)
-                                                          : config.decoder_hidden,
+    cells_.emplace_back(store, layer, config.cell,
+                        l == 0 ? rnn_input_size(config) : config.decoder_hidden,
                         config.decoder_hidden, rng);
     if (config.bridge == Bridge::kZero) continue;
     const int64_t from = config.bridge == Bridge::kFinal
                              ? (config.bidirectional ? 2 : 1) * config.encoder_hidden
                              : config.encoder_output_size();
     for (int p = 0; p < parts; ++p)
-      bridges_.emplace_back(store, "decoder.bridge.l" + std::to_string(l) + (p ? ".c" : ".h"),
-                            from, config.decoder_hidden, rng);
+      bridges_.emplace_back(store, "decoder.bridge.l" + std::to_string(l) + (p ? ".c" : ".h"), from,
+                            config.decoder_hidden, rng);
   }
   if (config.tie_embeddings) {
     output_bias_ = &store.create("decoder.output.b", {config.target_vocab});
@@ -98,8 +97,7 @@ DecoderState Decoder::initial_state(Graph& g, const EncoderOutput& encoded) cons
       for (int p = 0; p < state.layers[l].size; ++p)
         state.layers[l].parts[p] = bridge(g, encoded, mean, l, p);
   }
-  if (config_.input_feeding)
-    state.feed = g.constant(g.new_zeros({B, config_.output_features()}));
+  if (config_.input_feeding) state.feed = g.constant(g.new_zeros({B, config_.output_features()}));
   if (config_.attention == AttentionType::kNone) {
     // The fixed-length summary (Cho et al. 2014, §2.2): the last layer's last states.
     const int64_t dirs = config_.bidirectional ? 2 : 1;

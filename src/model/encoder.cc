@@ -18,8 +18,7 @@ Encoder::Encoder(ParameterStore& store, const ModelConfig& config, Rng& rng)
   init::uniform(embedding_->value, -0.1f, 0.1f, rng);
 }
 
-EncoderOutput Encoder::encode(Graph& g, const SourceBatch& source, Rng& rng,
-                              bool training) const {
+EncoderOutput Encoder::encode(Graph& g, const SourceBatch& source, Rng& rng, bool training) const {
   const int64_t S = source.length, B = source.batch;
   check(static_cast<int64_t>(source.ids.size()) == S * B &&
             static_cast<int64_t>(source.lengths.size()) == B,

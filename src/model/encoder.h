@@ -11,11 +11,11 @@ namespace tandem {
 
 // A padded source batch, time-major, as the model consumes it (the data layer builds it).
 struct SourceBatch {
-  std::span<const int32_t> ids;          // (S, B)
-  int64_t length = 0;                    // S
-  int64_t batch = 0;                     // B
-  std::span<const int64_t> lengths;      // (B) real tokens per row
-  Tensor mask;                           // (B, S): 1 for real tokens
+  std::span<const int32_t> ids;      // (S, B)
+  int64_t length = 0;                // S
+  int64_t batch = 0;                 // B
+  std::span<const int64_t> lengths;  // (B) real tokens per row
+  Tensor mask;                       // (B, S): 1 for real tokens
 };
 
 struct EncoderOutput {

@@ -32,8 +32,7 @@ Var Seq2Seq::loss(Graph& g, const SourceBatch& source, const TargetBatch& target
   std::vector<int32_t> previous(target.input.begin(), target.input.begin() + B);
   for (int64_t t = 0; t < T; ++t) {
     if (t > 0) {
-      std::copy(target.input.begin() + t * B, target.input.begin() + (t + 1) * B,
-                previous.begin());
+      std::copy(target.input.begin() + t * B, target.input.begin() + (t + 1) * B, previous.begin());
       if (sampling) {  // replace some true tokens by the model's previous prediction
         const Tensor& last = step_logits[t - 1].value();
         for (int64_t b = 0; b < B; ++b) {

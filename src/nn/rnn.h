@@ -43,8 +43,8 @@ class Rnn {
                     const std::vector<Tensor>& step_masks, RnnState& last) const;
 
   RnnOptions options_;
-  std::vector<RnnCell> cells_;         // layer-major: layer·directions + direction
-  mutable std::vector<Var> steps_;     // per-step outputs, reused so steps allocate nothing
+  std::vector<RnnCell> cells_;      // layer-major: layer·directions + direction
+  mutable std::vector<Var> steps_;  // per-step outputs, reused so steps allocate nothing
 };
 
 }  // namespace tandem

@@ -13,8 +13,8 @@ CellType parse_cell_type(const std::string& name) {
   throw Error("unknown cell type '" + name + "'; valid: gru, lstm");
 }
 
-RnnCell::RnnCell(ParameterStore& store, const std::string& name, CellType type,
-                 int64_t input_size, int64_t hidden_size, Rng& rng)
+RnnCell::RnnCell(ParameterStore& store, const std::string& name, CellType type, int64_t input_size,
+                 int64_t hidden_size, Rng& rng)
     : type_(type), hidden_(hidden_size) {
   const int64_t G = gates() * hidden_size;
   w_ih_ = &store.create(name + ".W_ih", {G, input_size});

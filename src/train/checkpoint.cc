@@ -52,9 +52,8 @@ int64_t parse_int(const io::Metadata& m, const std::string& key, const std::stri
 
 }  // namespace
 
-void save_checkpoint(const std::string& model_dir, const Seq2Seq& model,
-                     const Optimizer& optimizer, const LrSchedule& schedule,
-                     const TrainingProgress& progress, int64_t keep) {
+void save_checkpoint(const std::string& model_dir, const Seq2Seq& model, const Optimizer& optimizer,
+                     const LrSchedule& schedule, const TrainingProgress& progress, int64_t keep) {
   const fs::path dir = fs::path(model_dir) / "checkpoints" / step_folder(progress.step);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -64,8 +63,8 @@ void save_checkpoint(const std::string& model_dir, const Seq2Seq& model,
   io::NamedTensors tensors = optimizer.state();
   const std::vector<float> schedule_state = schedule.state();
   if (!schedule_state.empty())
-    tensors.emplace_back("lr_schedule", Tensor::from({static_cast<int64_t>(schedule_state.size())},
-                                                     schedule_state));
+    tensors.emplace_back(
+        "lr_schedule", Tensor::from({static_cast<int64_t>(schedule_state.size())}, schedule_state));
   io::Metadata meta = {{"step", std::to_string(progress.step)},
                        {"epoch", std::to_string(progress.epoch)},
                        {"position", std::to_string(progress.position)},

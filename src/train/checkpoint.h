@@ -25,9 +25,8 @@ struct TrainingProgress {
 
 // Writes dir/checkpoints/step-NNNNNNNN/{model.safetensors, state.safetensors}, then removes
 // the oldest step folders beyond `keep`. Each file is written atomically, the state last.
-void save_checkpoint(const std::string& model_dir, const Seq2Seq& model,
-                     const Optimizer& optimizer, const LrSchedule& schedule,
-                     const TrainingProgress& progress, int64_t keep);
+void save_checkpoint(const std::string& model_dir, const Seq2Seq& model, const Optimizer& optimizer,
+                     const LrSchedule& schedule, const TrainingProgress& progress, int64_t keep);
 
 // The newest complete checkpoint folder of a model folder ("" if none).
 std::string latest_checkpoint(const std::string& model_dir);

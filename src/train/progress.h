@@ -9,7 +9,7 @@
 namespace tandem {
 
 struct Validation {
-  double loss = 0.0;         // mean cross-entropy per target token
+  double loss = 0.0;  // mean cross-entropy per target token
   double perplexity = 0.0;
   double exact_match = 0.0;  // greedy outputs equal to the reference, as a fraction
 };

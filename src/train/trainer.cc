@@ -86,9 +86,8 @@ TrainSummary train(const Config& config, bool resume) {
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
   const std::string model_dir = config.get_string("train.model_dir");
   const std::string checkpoint = resume ? latest_checkpoint(model_dir) : "";
-  check(!resume || !checkpoint.empty(), [&] {
-    return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from";
-  });
+  check(!resume || !checkpoint.empty(),
+        [&] { return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from"; });
 
   // A resumed run keeps the vocabularies it started with.
   std::optional<data::Vocab> saved_source, saved_target;
@@ -159,7 +158,7 @@ TrainSummary train(const Config& config, bool resume) {
   };
   while (!stop && state.step < max_steps && (max_epochs == 0 || state.epoch < max_epochs)) {
     const std::vector<std::vector<int64_t>> plan = batcher.epoch_plan(state.epoch);
-    for (; state.position < static_cast<int64_t>(plan.size()); ) {
+    for (; state.position < static_cast<int64_t>(plan.size());) {
       const data::Batch batch = batcher.batch(plan[state.position]);
       ++state.position;
       ++state.step;
@@ -179,9 +178,8 @@ TrainSummary train(const Config& config, bool resume) {
       });
       optimizer->step();
       summary.last_loss = loss.value().item();
-      progress.on_step(state.step, state.epoch,
-                       static_cast<double>(state.position) / plan.size(), summary.last_loss,
-                       batch.target_tokens, lr);
+      progress.on_step(state.step, state.epoch, static_cast<double>(state.position) / plan.size(),
+                       summary.last_loss, batch.target_tokens, lr);
 
       if (has_dev && state.step % valid_every == 0) {
         const Validation v = validate(model, data.dev, config, g);

@@ -70,8 +70,7 @@ TrainingData load_training_data(const Config& config, const data::Vocab* source_
   d.source_vocab = source_vocab ? *source_vocab : data::Vocab::build(train_src, min_freq, max_size);
   d.target_vocab = target_vocab ? *target_vocab : data::Vocab::build(train_tgt, min_freq, max_size);
   d.train = encode_all(d.source_vocab, d.target_vocab, train_src, train_tgt);
-  d.dev = encode_all(d.source_vocab, d.target_vocab,
-                     tokenize_all(*d.source_tokenizer, dev.source),
+  d.dev = encode_all(d.source_vocab, d.target_vocab, tokenize_all(*d.source_tokenizer, dev.source),
                      tokenize_all(*d.target_tokenizer, dev.target));
   return d;
 }

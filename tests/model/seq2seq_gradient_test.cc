@@ -89,17 +89,16 @@ TEST_P(ModelGradients, MatchFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(
     Tiny, ModelGradients,
-    ::testing::Values(
-        Case{"gru_bahdanau_bi", CellType::kGru, AttentionType::kBahdanau, true, false, false,
-             Bridge::kFinal, 1, 1},
-        Case{"lstm_general_feed_stacked", CellType::kLstm, AttentionType::kLuongGeneral, true,
-             true, false, Bridge::kFinal, 2, 2},
-        Case{"gru_dot_mean_bridge", CellType::kGru, AttentionType::kLuongDot, false, true, false,
-             Bridge::kMean, 1, 2},
-        Case{"lstm_none_tied", CellType::kLstm, AttentionType::kNone, true, false, true,
-             Bridge::kFinal, 2, 1},
-        Case{"gru_none_zero_bridge", CellType::kGru, AttentionType::kNone, false, true, false,
-             Bridge::kZero, 1, 1}),
+    ::testing::Values(Case{"gru_bahdanau_bi", CellType::kGru, AttentionType::kBahdanau, true, false,
+                           false, Bridge::kFinal, 1, 1},
+                      Case{"lstm_general_feed_stacked", CellType::kLstm,
+                           AttentionType::kLuongGeneral, true, true, false, Bridge::kFinal, 2, 2},
+                      Case{"gru_dot_mean_bridge", CellType::kGru, AttentionType::kLuongDot, false,
+                           true, false, Bridge::kMean, 1, 2},
+                      Case{"lstm_none_tied", CellType::kLstm, AttentionType::kNone, true, false,
+                           true, Bridge::kFinal, 2, 1},
+                      Case{"gru_none_zero_bridge", CellType::kGru, AttentionType::kNone, false,
+                           true, false, Bridge::kZero, 1, 1}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

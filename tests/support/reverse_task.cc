@@ -42,7 +42,8 @@ ReverseBatch make_reverse_batch(Rng& rng, int64_t batch, int64_t min_length, int
   std::vector<std::vector<int32_t>> sources(batch), targets(batch);
   for (int64_t b = 0; b < batch; ++b) {
     const int64_t n = min_length + static_cast<int64_t>(rng.below(max_length - min_length + 1));
-    for (int64_t i = 0; i < n; ++i) sources[b].push_back(4 + static_cast<int32_t>(rng.below(symbols)));
+    for (int64_t i = 0; i < n; ++i)
+      sources[b].push_back(4 + static_cast<int32_t>(rng.below(symbols)));
     targets[b] = sources[b];
     if (reverse) std::reverse(targets[b].begin(), targets[b].end());
   }

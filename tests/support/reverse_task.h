@@ -16,9 +16,7 @@ struct ReverseBatch {
   Tensor mask;
   int64_t batch = 0, source_length = 0, target_length = 0;
 
-  SourceBatch source_view() const {
-    return {source, source_length, batch, lengths, mask};
-  }
+  SourceBatch source_view() const { return {source, source_length, batch, lengths, mask}; }
   TargetBatch target_view() const { return {target_in, target_out, target_length}; }
 };
 

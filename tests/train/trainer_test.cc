@@ -1,0 +1,128 @@
+// The training loop end to end on a tiny reverse task written to files: resume continues
+// exactly, the model folder is complete and loadable, bad folders give clear errors.
+#include "train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "cli/translate.h"
+#include "data/test_files.h"
+#include "io/config.h"
+#include "io/model_dir.h"
+#include "io/safetensors.h"
+
+namespace tandem {
+namespace {
+
+using data::testing::TempDir;
+
+// The Error's message must mention `part`.
+#define EXPECT_THAT_ERROR(f, part) \
+  EXPECT_NE(data::testing::error_message(f).find(part), std::string::npos) << "wanted: " << part
+
+// Reverse task lines: "a b c" → "c b a", symbols a–f, lengths 1–6.
+void write_reverse_corpus(const TempDir& dir, const std::string& name, int n, uint64_t seed) {
+  Rng rng(seed);
+  std::string src, tgt;
+  for (int i = 0; i < n; ++i) {
+    std::vector<std::string> s;
+    const int len = 1 + static_cast<int>(rng.below(6));
+    for (int k = 0; k < len; ++k)
+      s.push_back(std::string(1, static_cast<char>('a' + rng.below(6))));
+    for (int k = 0; k < len; ++k) src += s[k] + (k + 1 < len ? " " : "\n");
+    for (int k = len - 1; k >= 0; --k) tgt += s[k] + (k > 0 ? " " : "\n");
+  }
+  dir.write(name + ".src", src);
+  dir.write(name + ".tgt", tgt);
+}
+
+Config tiny_config(const TempDir& dir, const std::string& model_dir, int64_t max_steps) {
+  return load_config_string(
+      "data: {train_source: " + dir.file("train.src") + ", train_target: " + dir.file("train.tgt") +
+          ", dev_source: " + dir.file("dev.src") + ", dev_target: " + dir.file("dev.tgt") +
+          ", source_tokenizer: word, target_tokenizer: word}\n"
+          "model: {cell: lstm, embedding_size: 8, encoder: {hidden_size: 8}, "
+          "decoder: {hidden_size: 16}, attention: luong-general, input_feeding: true, "
+          "dropout: 0.2}\n"
+          "train: {model_dir: " +
+          model_dir + ", batch_size: 16, max_steps: " + std::to_string(max_steps) +
+          ", valid_every: 4, checkpoint_every: 5, keep_checkpoints: 2, log_every: 1000, "
+          "teacher_forcing: 0.7, lr_schedule: plateau, plateau_patience: 1, seed: 5}\n",
+      "tiny.yaml");
+}
+
+TEST(Trainer, ResumeContinuesBitForBit) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 100, 1);  // 7 batches an epoch: resume crosses epochs
+  write_reverse_corpus(dir, "dev", 20, 2);
+  // Uninterrupted: 17 steps. Interrupted: 8 steps (a checkpoint at 5 and one at the end, 8),
+  // then resumed to 17. Dropout and scheduled sampling draw from the training Rng, and the
+  // plateau schedule has state: all of it must come back.
+  train(tiny_config(dir, dir.file("a"), 17), false);
+  train(tiny_config(dir, dir.file("b"), 8), false);
+  const TrainSummary resumed = train(tiny_config(dir, dir.file("b"), 17), true);
+  EXPECT_EQ(resumed.steps, 17);
+  const auto last_a =
+      io::load_safetensors(dir.file("a/checkpoints/step-00000017/model.safetensors"));
+  const auto last_b =
+      io::load_safetensors(dir.file("b/checkpoints/step-00000017/model.safetensors"));
+  ASSERT_EQ(last_a.tensors.size(), last_b.tensors.size());
+  for (size_t i = 0; i < last_a.tensors.size(); ++i) {
+    const Tensor& x = last_a.tensors[i].second;
+    const Tensor& y = last_b.tensors[i].second;
+    ASSERT_EQ(x.shape(), y.shape());
+    EXPECT_EQ(0, std::memcmp(x.data(), y.data(), x.numel() * sizeof(float)))
+        << last_a.tensors[i].first << " differs";
+  }
+  // keep_checkpoints: 2 leaves the last two.
+  int folders = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.file("b/checkpoints"))) {
+    (void)e;
+    ++folders;
+  }
+  EXPECT_EQ(folders, 2);
+}
+
+TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 60, 3);
+  write_reverse_corpus(dir, "dev", 10, 4);
+  train(tiny_config(dir, dir.file("m"), 6), false);
+  LoadedModel m = load_model_dir(dir.file("m"));
+  SearchOptions options;
+  options.keep_attention = true;
+  const auto out = translate_lines(m, {"a b", "", "c"}, 2, options);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[1].text, "");
+  EXPECT_FALSE(out[0].attention.empty());
+  EXPECT_EQ(out[0].attention[0].size(), 2u);  // one weight per source token
+}
+
+TEST(Trainer, ResumeWithoutCheckpointIsAnError) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 20, 5);
+  write_reverse_corpus(dir, "dev", 5, 6);
+  EXPECT_THAT_ERROR([&] { train(tiny_config(dir, dir.file("none"), 5), true); }, "no checkpoint");
+}
+
+TEST(ModelDir, MissingPieceOrWrongVersionIsAnErrorNamingIt) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 7);
+  write_reverse_corpus(dir, "dev", 5, 8);
+  train(tiny_config(dir, dir.file("m"), 2), false);
+  std::filesystem::copy(dir.file("m"), dir.file("no_vocab"),
+                        std::filesystem::copy_options::recursive);
+  std::filesystem::remove(dir.file("no_vocab/target.vocab"));
+  EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("no_vocab")); }, "target.vocab");
+  EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("nowhere")); }, "does not exist");
+  // A folder from a future format version.
+  io::SafetensorsFile weights = io::load_safetensors(dir.file("m/model.safetensors"));
+  weights.metadata["format_version"] = "99";
+  io::save_safetensors(dir.file("m/model.safetensors"), weights.tensors, weights.metadata);
+  EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("m")); }, "version 99");
+}
+
+}  // namespace
+}  // namespace tandem
