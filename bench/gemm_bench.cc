@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/cpu/gemm.h"
+#include "paired.h"
 #include "tensor/rng.h"
 
 namespace {
@@ -64,32 +65,46 @@ void set_counters(benchmark::State& state, const GemmShape& s) {
                                                benchmark::Counter::kIs1000);
 }
 
+void call_wrapper(const GemmShape& s, Operands& op) {
+  tandem::kernels::gemm(s.trans_a, s.trans_b, s.m, s.n, s.k, 1.0f, op.a.data(), op.lda, op.b.data(),
+                        op.ldb, s.beta, op.c.data(), op.ldc);
+  benchmark::DoNotOptimize(op.c.data());
+  benchmark::ClobberMemory();
+}
+
+void call_direct(const GemmShape& s, Operands& op) {
+  cblas_sgemm(CblasRowMajor, s.trans_a ? CblasTrans : CblasNoTrans,
+              s.trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(s.m),
+              static_cast<blasint>(s.n), static_cast<blasint>(s.k), 1.0f, op.a.data(),
+              static_cast<blasint>(op.lda), op.b.data(), static_cast<blasint>(op.ldb), s.beta,
+              op.c.data(), static_cast<blasint>(op.ldc));
+  benchmark::DoNotOptimize(op.c.data());
+  benchmark::ClobberMemory();
+}
+
 // state.range(0) = BLAS threads.
 void BM_GemmWrapper(benchmark::State& state, GemmShape s) {
   tandem::kernels::set_gemm_threads(static_cast<int>(state.range(0)));
   Operands op(s);
-  for (auto _ : state) {
-    tandem::kernels::gemm(s.trans_a, s.trans_b, s.m, s.n, s.k, 1.0f, op.a.data(), op.lda,
-                          op.b.data(), op.ldb, s.beta, op.c.data(), op.ldc);
-    benchmark::DoNotOptimize(op.c.data());
-    benchmark::ClobberMemory();
-  }
+  for (auto _ : state) call_wrapper(s, op);
   set_counters(state, s);
 }
 
 void BM_GemmDirect(benchmark::State& state, GemmShape s) {
   tandem::kernels::set_gemm_threads(static_cast<int>(state.range(0)));
   Operands op(s);
-  for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, s.trans_a ? CblasTrans : CblasNoTrans,
-                s.trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(s.m),
-                static_cast<blasint>(s.n), static_cast<blasint>(s.k), 1.0f, op.a.data(),
-                static_cast<blasint>(op.lda), op.b.data(), static_cast<blasint>(op.ldb), s.beta,
-                op.c.data(), static_cast<blasint>(op.ldc));
-    benchmark::DoNotOptimize(op.c.data());
-    benchmark::ClobberMemory();
-  }
+  for (auto _ : state) call_direct(s, op);
   set_counters(state, s);
+}
+
+// Both in one loop, call by call (see paired.h): ratio = t_direct / t_wrapper, i.e. the wrapper's
+// GFLOP/s over the direct call's. The time column is that of one wrapper + one direct call.
+void BM_GemmPaired(benchmark::State& state, GemmShape s) {
+  tandem::kernels::set_gemm_threads(static_cast<int>(state.range(0)));
+  Operands op_wrapper(s), op_direct(s);
+  tandem::bench::run_paired(
+      state, "wrapper", [&] { call_wrapper(s, op_wrapper); }, "direct",
+      [&] { call_direct(s, op_direct); });
 }
 
 // For comparison with the batch-1 rows: the same product as cblas_sgemv, y (768) += W_hh · h, which
@@ -108,26 +123,22 @@ void BM_GemvDirect(benchmark::State& state) {
   set_counters(state, s);
 }
 
-// Wrapper and direct registered side by side for each shape, at 1 and 2 BLAS threads.
-#define TANDEM_GEMM_PAIR(name, shape)            \
-  BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape) \
-      ->ArgName("threads")                       \
-      ->Arg(1)                                   \
-      ->Arg(2)                                   \
-      ->UseRealTime();                           \
-  BENCHMARK_CAPTURE(BM_GemmDirect, name, shape)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()
+void threads_1_and_2(benchmark::internal::Benchmark* b) {
+  b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
+}
+
+// For each shape, at 1 and 2 BLAS threads: the paired run, then wrapper and direct side by side.
+#define TANDEM_GEMM_PAIR(name, shape)                                     \
+  BENCHMARK_CAPTURE(BM_GemmPaired, name, shape)->Apply(threads_1_and_2);  \
+  BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape)->Apply(threads_1_and_2); \
+  BENCHMARK_CAPTURE(BM_GemmDirect, name, shape)->Apply(threads_1_and_2)
 
 TANDEM_GEMM_PAIR(rec256_NN_64x768x256, kRecurrent256Nn);
 TANDEM_GEMM_PAIR(rec256_NT_64x768x256, kRecurrent256Nt);
 TANDEM_GEMM_PAIR(rec512_NN_64x1536x512, kRecurrent512Nn);
 TANDEM_GEMM_PAIR(rec512_NT_64x1536x512, kRecurrent512Nt);
 TANDEM_GEMM_PAIR(rec256_NT_1x768x256, kRecurrent256Batch1Nt);
-BENCHMARK(BM_GemvDirect)
-    ->Name("BM_GemvDirect/rec256_1x768x256")
-    ->ArgName("threads")
-    ->Arg(1)
-    ->Arg(2)
-    ->UseRealTime();
+BENCHMARK(BM_GemvDirect)->Name("BM_GemvDirect/rec256_1x768x256")->Apply(threads_1_and_2);
 TANDEM_GEMM_PAIR(tiny_NN_8x8x8, kTinyNn);
 TANDEM_GEMM_PAIR(out40_NN_4096x40x256, kOutput40Nn);
 TANDEM_GEMM_PAIR(out40_NT_4096x40x256, kOutput40Nt);
