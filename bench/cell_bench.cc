@@ -11,6 +11,7 @@
 #include "autodiff/parameter.h"
 #include "autodiff/unfused_cells.h"
 #include "kernels/cpu/gemm.h"
+#include "paired.h"
 #include "tensor/rng.h"
 #include "tensor/tensor.h"
 
@@ -66,81 +67,78 @@ void set_step_counters(benchmark::State& state, int64_t B) {
   state.SetItemsProcessed(state.iterations() * B);
 }
 
-// state.range(0) = B, state.range(1) = H. Forward + backward of one GRU step.
-void BM_GruTrain(benchmark::State& state, bool fused) {
-  set_threads_from_env();
-  const int64_t B = state.range(0), H = state.range(1);
-  CellInputs in(B, H, 3);
-  Graph g(size_t{16} << 20);
-  for (auto _ : state) {
-    g.reset();
-    Var xg = g.leaf(in.xg), h = g.leaf(in.h);
-    Var w = g.parameter(in.w_hh), b = g.parameter(in.b_hh);
-    Var out = fused ? ops::gru_cell(xg, h, w, b) : ops::gru_cell_unfused(xg, h, w, b);
-    Var loss = ops::sum(ops::mul(out, g.constant(in.loss_weights_h)));
-    g.backward(loss);
-    benchmark::DoNotOptimize(in.w_hh.grad.data());
-    benchmark::DoNotOptimize(xg.grad().data());
-    benchmark::ClobberMemory();
-  }
-  set_step_counters(state, B);
+// One step as a training loop runs it: a fresh tape, the cell, a scalar loss, backward.
+void gru_train_step(Graph& g, CellInputs& in, bool fused) {
+  g.reset();
+  Var xg = g.leaf(in.xg), h = g.leaf(in.h);
+  Var w = g.parameter(in.w_hh), b = g.parameter(in.b_hh);
+  Var out = fused ? ops::gru_cell(xg, h, w, b) : ops::gru_cell_unfused(xg, h, w, b);
+  Var loss = ops::sum(ops::mul(out, g.constant(in.loss_weights_h)));
+  g.backward(loss);
+  benchmark::DoNotOptimize(in.w_hh.grad.data());
+  benchmark::DoNotOptimize(xg.grad().data());
+  benchmark::ClobberMemory();
 }
 
 // Forward only, nothing recorded (the inference path).
-void BM_GruInfer(benchmark::State& state, bool fused) {
+void gru_infer_step(Graph& g, CellInputs& in, bool fused) {
+  g.reset();
+  NoGradGuard no_grad(g);
+  Var xg = g.constant(in.xg), h = g.constant(in.h);
+  Var w = g.parameter(in.w_hh), b = g.parameter(in.b_hh);
+  Var out = fused ? ops::gru_cell(xg, h, w, b) : ops::gru_cell_unfused(xg, h, w, b);
+  benchmark::DoNotOptimize(out.value().data());
+  benchmark::ClobberMemory();
+}
+
+// The LSTM loss reads both h' and c'.
+void lstm_train_step(Graph& g, CellInputs& in, bool fused) {
+  g.reset();
+  Var xg = g.leaf(in.xg), h = g.leaf(in.h), c = g.leaf(in.c);
+  Var w = g.parameter(in.w_hh);
+  ops::LstmState out = fused ? ops::lstm_cell(xg, h, c, w) : ops::lstm_cell_unfused(xg, h, c, w);
+  Var loss = ops::add(ops::sum(ops::mul(out.h, g.constant(in.loss_weights_h))),
+                      ops::sum(ops::mul(out.c, g.constant(in.loss_weights_c))));
+  g.backward(loss);
+  benchmark::DoNotOptimize(in.w_hh.grad.data());
+  benchmark::DoNotOptimize(xg.grad().data());
+  benchmark::ClobberMemory();
+}
+
+void lstm_infer_step(Graph& g, CellInputs& in, bool fused) {
+  g.reset();
+  NoGradGuard no_grad(g);
+  Var xg = g.constant(in.xg), h = g.constant(in.h), c = g.constant(in.c);
+  Var w = g.parameter(in.w_hh);
+  ops::LstmState out = fused ? ops::lstm_cell(xg, h, c, w) : ops::lstm_cell_unfused(xg, h, c, w);
+  benchmark::DoNotOptimize(out.h.value().data());
+  benchmark::DoNotOptimize(out.c.value().data());
+  benchmark::ClobberMemory();
+}
+
+using StepFn = void (*)(Graph&, CellInputs&, bool);
+constexpr size_t kArenaBytes = size_t{16} << 20;
+
+// state.range(0) = B, state.range(1) = H; `gates` = 3 (GRU) or 4 (LSTM).
+void BM_CellStep(benchmark::State& state, StepFn step, int gates, bool fused) {
   set_threads_from_env();
   const int64_t B = state.range(0), H = state.range(1);
-  CellInputs in(B, H, 3);
-  Graph g(size_t{16} << 20);
-  for (auto _ : state) {
-    g.reset();
-    NoGradGuard no_grad(g);
-    Var xg = g.constant(in.xg), h = g.constant(in.h);
-    Var w = g.parameter(in.w_hh), b = g.parameter(in.b_hh);
-    Var out = fused ? ops::gru_cell(xg, h, w, b) : ops::gru_cell_unfused(xg, h, w, b);
-    benchmark::DoNotOptimize(out.value().data());
-    benchmark::ClobberMemory();
-  }
+  CellInputs in(B, H, gates);
+  Graph g(kArenaBytes);
+  for (auto _ : state) step(g, in, fused);
   set_step_counters(state, B);
 }
 
-// Forward + backward of one LSTM step; the loss reads both h' and c'.
-void BM_LstmTrain(benchmark::State& state, bool fused) {
+// Fused and unfused in one loop, step by step (see paired.h): ratio = t_unfused / t_fused, the
+// fused cell's speed-up. The time column is that of one fused + one unfused step.
+void BM_CellPaired(benchmark::State& state, StepFn step, int gates) {
   set_threads_from_env();
   const int64_t B = state.range(0), H = state.range(1);
-  CellInputs in(B, H, 4);
-  Graph g(size_t{16} << 20);
-  for (auto _ : state) {
-    g.reset();
-    Var xg = g.leaf(in.xg), h = g.leaf(in.h), c = g.leaf(in.c);
-    Var w = g.parameter(in.w_hh);
-    ops::LstmState out = fused ? ops::lstm_cell(xg, h, c, w) : ops::lstm_cell_unfused(xg, h, c, w);
-    Var loss = ops::add(ops::sum(ops::mul(out.h, g.constant(in.loss_weights_h))),
-                        ops::sum(ops::mul(out.c, g.constant(in.loss_weights_c))));
-    g.backward(loss);
-    benchmark::DoNotOptimize(in.w_hh.grad.data());
-    benchmark::DoNotOptimize(xg.grad().data());
-    benchmark::ClobberMemory();
-  }
-  set_step_counters(state, B);
-}
-
-void BM_LstmInfer(benchmark::State& state, bool fused) {
-  set_threads_from_env();
-  const int64_t B = state.range(0), H = state.range(1);
-  CellInputs in(B, H, 4);
-  Graph g(size_t{16} << 20);
-  for (auto _ : state) {
-    g.reset();
-    NoGradGuard no_grad(g);
-    Var xg = g.constant(in.xg), h = g.constant(in.h), c = g.constant(in.c);
-    Var w = g.parameter(in.w_hh);
-    ops::LstmState out = fused ? ops::lstm_cell(xg, h, c, w) : ops::lstm_cell_unfused(xg, h, c, w);
-    benchmark::DoNotOptimize(out.h.value().data());
-    benchmark::DoNotOptimize(out.c.value().data());
-    benchmark::ClobberMemory();
-  }
-  set_step_counters(state, B);
+  CellInputs in(B, H, gates);
+  Graph g_fused(kArenaBytes), g_unfused(kArenaBytes);
+  tandem::bench::run_paired(
+      state, "fused", [&] { step(g_fused, in, true); }, "unfused",
+      [&] { step(g_unfused, in, false); });
 }
 
 // One additive (Bahdanau) attention step: scores, masked softmax, context. Keys U·h_j (S, B, A)
@@ -201,19 +199,27 @@ void BM_AttentionInfer(benchmark::State& state) {
   set_step_counters(state, B);
 }
 
-// Fused and unfused registered side by side for each (B, H).
-#define TANDEM_CELL_PAIR(fn)                                                                   \
-  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 256})->UseRealTime();    \
-  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 256})->UseRealTime(); \
-  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({64, 512})->UseRealTime();    \
-  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({64, 512})->UseRealTime(); \
-  BENCHMARK_CAPTURE(fn, fused, true)->ArgNames({"B", "H"})->Args({1, 256})->UseRealTime();     \
-  BENCHMARK_CAPTURE(fn, unfused, false)->ArgNames({"B", "H"})->Args({1, 256})->UseRealTime()
+void cell_shapes(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"B", "H"})->Args({64, 256})->Args({64, 512})->Args({1, 256})->UseRealTime();
+}
 
-TANDEM_CELL_PAIR(BM_GruTrain);
-TANDEM_CELL_PAIR(BM_GruInfer);
-TANDEM_CELL_PAIR(BM_LstmTrain);
-TANDEM_CELL_PAIR(BM_LstmInfer);
+// For each step kind (named BM_<name>/paired, /fused, /unfused): the paired run, then fused and
+// unfused side by side.
+#define TANDEM_CELL_PAIR(name, step, gates)                          \
+  BENCHMARK_CAPTURE(BM_CellPaired, name, step, gates)                \
+      ->Name("BM_" #name "/paired")                                  \
+      ->Apply(cell_shapes);                                          \
+  BENCHMARK_CAPTURE(BM_CellStep, name##_fused, step, gates, true)    \
+      ->Name("BM_" #name "/fused")                                   \
+      ->Apply(cell_shapes);                                          \
+  BENCHMARK_CAPTURE(BM_CellStep, name##_unfused, step, gates, false) \
+      ->Name("BM_" #name "/unfused")                                 \
+      ->Apply(cell_shapes)
+
+TANDEM_CELL_PAIR(GruTrain, gru_train_step, 3);
+TANDEM_CELL_PAIR(GruInfer, gru_infer_step, 3);
+TANDEM_CELL_PAIR(LstmTrain, lstm_train_step, 4);
+TANDEM_CELL_PAIR(LstmInfer, lstm_infer_step, 4);
 BENCHMARK(BM_AttentionTrain)
     ->ArgNames({"B", "S", "A", "D"})
     ->Args({64, 30, 256, 512})

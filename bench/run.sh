@@ -26,7 +26,8 @@ echo "cell threads: ${TANDEM_BENCH_THREADS:-1}"
   --benchmark_out="$json" --benchmark_out_format=json "$@" >&2
 
 python3 - "$json" <<'PY'
-# Medians and coefficients of variation over the repetitions; ratios of medians.
+# Medians over the repetitions, their coefficients of variation, ratios of medians, and the
+# paired ratios (bench/paired.h): the median over repetitions, with the lowest and highest.
 import json, statistics, sys
 from collections import defaultdict
 
@@ -39,28 +40,27 @@ for b in sorted(json.load(open(sys.argv[1]))["benchmarks"],
 def med(name, key="real_time"):
     return statistics.median(r[key] for r in runs[name])
 
-def cpu_ratio(slow, fast):
-    # Ratio of median CPU times of the benchmark's own thread: less disturbed by other processes
-    # than wall time on a loaded machine, but meaningless once the BLAS runs threads of its own.
-    return med(slow, "cpu_time") / med(fast, "cpu_time")
-
-def cv(name):
-    xs = [r["real_time"] for r in runs[name]]
+def cv(name, key="real_time"):
+    xs = [r[key] for r in runs[name]]
     return statistics.pstdev(xs) / statistics.mean(xs) if len(xs) > 1 else 0.0
+
+def paired(name):
+    xs = [r["ratio"] for r in runs.get(name, [])]
+    if not xs:
+        return "n/a"
+    return f"{statistics.median(xs):.3f} ({min(xs):.3f}–{max(xs):.3f})"
 
 gemm = [n.split("/", 1)[1] for n in runs if n.startswith("BM_GemmWrapper/")]
 if gemm:
     print("\n| shape (m×n×k) | threads | wrapper GFLOP/s | direct GFLOP/s | wrapper/direct | "
-          "CPU-time ratio | CV wrapper | CV direct |")
+          "paired wrapper/direct (min–max) | CV wrapper | CV direct |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for n in sorted(gemm, key=lambda n: n.rsplit(":", 1)[1]):  # 1-thread rows first
         w, d = "BM_GemmWrapper/" + n, "BM_GemmDirect/" + n
-        if d not in runs:
-            continue
         gw, gd = med(w, "FLOPS") / 1e9, med(d, "FLOPS") / 1e9
         shape, threads = n.rsplit("/threads:", 1)
         print(f"| {shape} | {threads} | {gw:.1f} | {gd:.1f} | {gw / gd:.3f} | "
-              f"{f'{cpu_ratio(d, w):.3f}' if threads == '1' else 'n/a'} | {cv(w):.1%} | {cv(d):.1%} |")
+              f"{paired('BM_GemmPaired/' + n)} | {cv(w):.1%} | {cv(d):.1%} |")
 
 gemv = [n for n in runs if n.startswith("BM_GemvDirect/")]
 if gemv:
@@ -72,23 +72,21 @@ if gemv:
 
 cells = [n for n in runs if "/fused/" in n]
 if cells:
-    print("\n| step | B | H | fused µs | unfused µs | speed-up (unfused/fused) | CPU-time speed-up | "
-          "CV fused | CV unfused |")
+    print("\n| step | B | H | fused µs | unfused µs | speed-up (unfused/fused) | "
+          "paired speed-up (min–max) | CV fused | CV unfused |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for f in cells:
         u = f.replace("/fused/", "/unfused/")
-        if u not in runs:
-            continue
-        step = f.split("/")[0].removeprefix("BM_")
-        b, h = (p.split(":")[1] for p in f.split("/")[2:4])
+        step, _, b, h = f.split("/")
         tf, tu = med(f) / 1e3, med(u) / 1e3
-        print(f"| {step} | {b} | {h} | {tf:.1f} | {tu:.1f} | {tu / tf:.2f}× | "
-              f"{cpu_ratio(u, f):.2f}× | {cv(f):.1%} | {cv(u):.1%} |")
+        print(f"| {step.removeprefix('BM_')} | {b.split(':')[1]} | {h.split(':')[1]} | {tf:.1f} | "
+              f"{tu:.1f} | {tu / tf:.2f}× | {paired(f.replace('/fused/', '/paired/'))} | "
+              f"{cv(f):.1%} | {cv(u):.1%} |")
 
 att = [n for n in runs if n.startswith("BM_Attention")]
 if att:
-    print("\n| attention step | median µs | median CPU µs | CV |")
-    print("|---|---:|---:|---:|")
+    print("\n| attention step | median µs | CV |")
+    print("|---|---:|---:|")
     for n in att:
-        print(f"| {n.removeprefix('BM_')} | {med(n) / 1e3:.1f} | {med(n, 'cpu_time') / 1e3:.1f} | {cv(n):.1%} |")
+        print(f"| {n.removeprefix('BM_')} | {med(n) / 1e3:.1f} | {cv(n):.1%} |")
 PY

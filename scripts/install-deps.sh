@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev         # safetensors headers, JSON output
   libyaml-cpp-dev            # config.yaml
   libcli11-dev               # command-line parsing
+  python3 python3-pip        # example data preparation (pip download from PyPI)
 )
 
 missing=()

@@ -196,7 +196,9 @@ def build(words):
     }
 
     def src_line(w):
-        return " ".join(w)
+        # The word as it is: tandem's char tokenizer splits it into letters, so a user can
+        # type "hello" to the trained model.
+        return w
 
     files = {}
     for var, table in variants.items():
