@@ -1,0 +1,94 @@
+// The tandem command on bad input: a clear "error: …" naming the file, line or key, exit status
+// 1, never a crash — and empty input lines translate to empty output lines.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "data/test_files.h"
+
+namespace tandem {
+namespace {
+
+using data::testing::TempDir;
+
+struct CommandResult {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult run(const std::string& args) {
+  const std::string command = std::string(TANDEM_BINARY) + " " + args + " 2>&1";
+  CommandResult r{-1, ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
+  const int status = pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;  // -1: killed by a signal
+  return r;
+}
+
+void expect_error(const CommandResult& r, const std::string& part) {
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("error: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(part), std::string::npos) << "wanted '" << part << "' in: " << r.output;
+}
+
+std::string config_for(const TempDir& dir, const std::string& extra = "") {
+  return dir.write("c.yaml", "data: {train_source: " + dir.file("a.src") +
+                                 ", train_target: " + dir.file("a.tgt") +
+                                 "}\nmodel: {embedding_size: 4, encoder: {hidden_size: 4}, "
+                                 "decoder: {hidden_size: 8}}\ntrain: {model_dir: " +
+                                 dir.file("model") + ", max_steps: 2, log_every: 1}\n" + extra);
+}
+
+TEST(Cli, TrainErrorsNameTheFileLineOrKey) {
+  TempDir dir;
+  dir.write("a.src", "abc\nde\nf\n");
+  dir.write("a.tgt", "cba\ned\n");  // one line short
+  const std::string config = config_for(dir);
+  expect_error(run("train --config " + config), "a.tgt");
+  expect_error(run("train --config " + dir.file("missing.yaml")), "missing.yaml");
+  expect_error(run("train --config " + config + " --set model.cel=gru"), "model.cell");
+  expect_error(run("train --config " + config + " --set model.attention=luong"),
+               "bahdanau");  // lists the valid choices
+  dir.write("a.tgt", "cba\ned\nf\n");
+  dir.write("a.src", "abc\nd\xff\nf\n");
+  expect_error(run("train --config " + config), "a.src:2");
+  dir.write("a.src", "abc\nde\nf\n");
+  expect_error(run("train --config " + dir.write("bad.yaml", "model: [1, 2\n")), "bad.yaml");
+}
+
+TEST(Cli, TranslateErrorsAndEmptyLines) {
+  TempDir dir;
+  dir.write("a.src", "abc\nde\nf\n");
+  dir.write("a.tgt", "cba\ned\nf\n");
+  CommandResult trained = run("train --config " + config_for(dir));
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  const std::string model = dir.file("model");
+  expect_error(run("translate --model " + dir.file("nowhere")), "does not exist");
+  dir.write("bad.txt", "ab\n\xc3\x28\n");
+  expect_error(run("translate --model " + model + " --input " + dir.file("bad.txt")), "bad.txt:2");
+  expect_error(run("translate --model " + model + " --input " + dir.file("none.txt")), "none.txt");
+  // Empty lines in, empty lines out, in order; the output file written whole.
+  dir.write("in.txt", "ab\n\n\nc\n");
+  CommandResult ok = run("translate --model " + model + " --input " + dir.file("in.txt") +
+                         " --output " + dir.file("out.txt"));
+  ASSERT_EQ(ok.status, 0) << ok.output;
+  std::ifstream out(dir.file("out.txt"));
+  std::string all((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 4);
+  size_t first = all.find('\n');
+  EXPECT_EQ(all.substr(first, 3), "\n\n\n");  // lines 2 and 3 empty
+  CommandResult usage = run("");
+  EXPECT_NE(usage.status, 0);
+  EXPECT_NE(usage.status, -1);
+}
+
+}  // namespace
+}  // namespace tandem
