@@ -38,6 +38,7 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
       if (t == limit[b]) best = options.eos_id;  // out of room: end here
       Hypothesis& h = out[b];
       h.score += row[best];
+      h.log_prob = h.score;
       if (options.keep_attention && step.attention.defined()) {
         const float* w = step.attention.value()[b].data();
         h.attention.emplace_back(w, w + source.lengths[b]);

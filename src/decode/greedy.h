@@ -16,7 +16,8 @@ struct SearchOptions {
 
 struct Hypothesis {
   std::vector<int32_t> tokens;  // without </s>
-  double score = 0.0;           // sum of the chosen tokens' log-probabilities, </s> included
+  double score = 0.0;           // greedy: the log-probability; beam: the length-normalised score
+  double log_prob = 0.0;        // sum of the chosen tokens' log-probabilities, </s> included
   // Per output token (and </s>), the attention weights over the row's real source tokens.
   std::vector<std::vector<float>> attention;
 };

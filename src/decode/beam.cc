@@ -1,0 +1,220 @@
+// Beam search over the decoder's step API: B sentences × K beams in one batch; per step, the
+// best 2K extensions of each sentence become its next K beams or finished hypotheses.
+#include "decode/beam.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "autodiff/ops.h"
+#include "kernels/cpu/embedding.h"
+
+namespace tandem {
+
+namespace {
+
+constexpr double kDead = -std::numeric_limits<double>::infinity();
+
+// Row i of the result is row rows[i] of x (N, …). Inference only: a new constant, no tape.
+Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows) {
+  const Tensor& v = x.value();
+  Tensor out = g.new_tensor(v.shape().with_first(static_cast<int64_t>(rows.size())));
+  kernels::embedding_gather(static_cast<int64_t>(rows.size()), v.numel() / v.dim(0), v.data(),
+                            rows.data(), out.data());
+  return g.constant(out);
+}
+
+// The encoder output of B sentences as that of B·K rows, each sentence repeated K times
+// (row b·K + k), so that every beam reads its own sentence's memory.
+EncoderOutput expand(Graph& g, const EncoderOutput& e, int64_t K) {
+  const int64_t S = e.memory.shape()[0], B = e.memory.shape()[1], D = e.memory.shape()[2];
+  std::vector<int32_t> rows(B * K);
+  for (int64_t i = 0; i < B * K; ++i) rows[i] = static_cast<int32_t>(i / K);
+  EncoderOutput out;
+  Tensor memory = g.new_tensor({S, B * K, D});
+  for (int64_t s = 0; s < S; ++s)
+    kernels::embedding_gather(B * K, D, e.memory.value()[s].data(), rows.data(), memory[s].data());
+  out.memory = g.constant(memory);
+  for (const RnnState& state : e.last) {
+    RnnState r = state;
+    for (int p = 0; p < r.size; ++p) r.parts[p] = gather_rows(g, state.parts[p], rows);
+    out.last.push_back(r);
+  }
+  out.mask = g.new_tensor({B * K, S});
+  kernels::embedding_gather(B * K, S, e.mask.data(), rows.data(), out.mask.data());
+  for (int64_t i = 0; i < B * K; ++i) out.lengths.push_back(e.lengths[i / K]);
+  return out;
+}
+
+double normalise(double log_prob, int64_t length, const BeamOptions& o) {
+  switch (o.length_penalty) {
+    case LengthPenalty::kNone:
+      return log_prob;
+    case LengthPenalty::kAverage:
+      return log_prob / std::max<int64_t>(length, 1);
+    case LengthPenalty::kGnmt:
+      return log_prob / std::pow((5.0 + length) / 6.0, o.alpha);
+  }
+  return log_prob;
+}
+
+// Tokens that would repeat an n-gram of `history` (Paulus et al. 2018's trigram blocking,
+// for any n).
+std::vector<int32_t> banned_tokens(const std::vector<int32_t>& history, int64_t n) {
+  std::vector<int32_t> banned;
+  const int64_t L = static_cast<int64_t>(history.size());
+  if (n <= 0 || L < n - 1) return banned;
+  for (int64_t i = 0; i + n - 1 < L; ++i)
+    if (std::equal(history.begin() + i, history.begin() + i + n - 1, history.end() - (n - 1)))
+      banned.push_back(history[i + n - 1]);
+  return banned;
+}
+
+struct Candidate {
+  double score;
+  int32_t beam;  // row in the B·K batch
+  int32_t token;
+};
+
+}  // namespace
+
+std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
+                                                 const SourceBatch& source, const BeamOptions& o) {
+  NoGradGuard no_grad(g);
+  Rng unused(0);
+  const int64_t B = source.batch, K = std::max<int64_t>(o.beam_size, 1);
+  std::vector<std::vector<Hypothesis>> finished(B);
+  if (B == 0) return finished;
+  const SearchOptions& so = o.search;
+  DecoderState state = model.decoder().initial_state(
+      g, expand(g, model.encoder().encode(g, source, unused, false), K));
+
+  std::vector<int64_t> limit(B);
+  int64_t longest = 0;
+  for (int64_t b = 0; b < B; ++b) {
+    limit[b] = static_cast<int64_t>(so.max_length_ratio * source.lengths[b]) + so.max_length_offset;
+    longest = std::max(longest, limit[b]);
+  }
+  // Only beam 0 of each sentence is alive at first: K copies of one start would fill the beam
+  // with duplicates.
+  std::vector<double> score(B * K, kDead);
+  for (int64_t b = 0; b < B; ++b) score[b * K] = 0.0;
+  std::vector<std::vector<int32_t>> tokens(B * K);
+  std::vector<std::vector<std::vector<float>>> attention(B * K);
+  std::vector<int32_t> previous(B * K, so.bos_id), parent(B * K), next_token(B * K);
+  std::vector<double> next_score(B * K);
+  std::vector<bool> done(B, false);
+  std::vector<Candidate> candidates;
+  auto finish = [&](int64_t b, int32_t beam, double log_prob, int64_t t,
+                    const Decoder::Step& step) {
+    Hypothesis h;
+    h.tokens = tokens[beam];
+    h.log_prob = log_prob;
+    h.score = normalise(log_prob, t + 1, o);
+    if (so.keep_attention && step.attention.defined()) {
+      h.attention = attention[beam];
+      const float* w = step.attention.value()[beam].data();
+      h.attention.emplace_back(w, w + source.lengths[b]);
+    }
+    finished[b].push_back(std::move(h));
+  };
+
+  for (int64_t t = 0; t <= longest; ++t) {
+    const Decoder::Step step = model.decoder().step(g, previous, state, unused, false);
+    const Tensor log_probs =
+        ops::log_softmax(model.decoder().logits(g, step.features, unused, false)).value();
+    const int64_t V = log_probs.dim(1);
+    for (int64_t i = 0; i < B * K; ++i) {
+      parent[i] = static_cast<int32_t>(i);
+      next_token[i] = so.eos_id;
+      next_score[i] = kDead;
+    }
+    bool any_alive = false;
+    for (int64_t b = 0; b < B; ++b) {
+      if (done[b]) continue;
+      // The best 2K extensions over the sentence's live beams: enough to refill K beams even
+      // if K of them end the hypothesis.
+      candidates.clear();
+      for (int64_t k = 0; k < K; ++k) {
+        const int32_t beam = static_cast<int32_t>(b * K + k);
+        if (score[beam] == kDead) continue;
+        const float* row = log_probs[beam].data();
+        const std::vector<int32_t> banned = banned_tokens(tokens[beam], o.no_repeat_ngram);
+        for (int32_t v = 0; v < V; ++v) {
+          if (t == limit[b] && v != so.eos_id) continue;  // out of room: only </s>
+          if (v == so.eos_id && t < o.min_length) continue;
+          if (!banned.empty() && std::find(banned.begin(), banned.end(), v) != banned.end())
+            continue;
+          candidates.push_back({score[beam] + row[v], beam, v});
+        }
+      }
+      const size_t keep = std::min<size_t>(candidates.size(), 2 * K);
+      // Ties broken by beam then token, so the result never depends on sort internals.
+      std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),
+                        [](const Candidate& x, const Candidate& y) {
+                          if (x.score != y.score) return x.score > y.score;
+                          return x.beam != y.beam ? x.beam < y.beam : x.token < y.token;
+                        });
+      int64_t filled = 0;
+      for (size_t c = 0; c < keep && filled < K; ++c) {
+        const Candidate& cand = candidates[c];
+        if (cand.token == so.eos_id) {
+          if (static_cast<int64_t>(finished[b].size()) < K)
+            finish(b, cand.beam, cand.score, t, step);
+          continue;
+        }
+        const int64_t slot = b * K + filled++;
+        parent[slot] = cand.beam;
+        next_token[slot] = cand.token;
+        next_score[slot] = cand.score;
+      }
+      // A sentence is done once it has K finished hypotheses or nothing left to extend.
+      if (static_cast<int64_t>(finished[b].size()) >= K || filled == 0)
+        done[b] = true;
+      else
+        any_alive = true;
+    }
+    if (!any_alive) break;
+    // Reorder every per-row piece of state by parent: the decoder state, histories, scores.
+    for (RnnState& layer : state.layers)
+      for (int p = 0; p < layer.size; ++p) layer.parts[p] = gather_rows(g, layer.parts[p], parent);
+    if (state.feed.defined()) state.feed = gather_rows(g, state.feed, parent);
+    std::vector<std::vector<int32_t>> new_tokens(B * K);
+    std::vector<std::vector<std::vector<float>>> new_attention(B * K);
+    for (int64_t i = 0; i < B * K; ++i) {
+      if (next_score[i] == kDead) continue;
+      new_tokens[i] = tokens[parent[i]];
+      new_tokens[i].push_back(next_token[i]);
+      if (so.keep_attention && step.attention.defined()) {
+        new_attention[i] = attention[parent[i]];
+        const float* w = step.attention.value()[parent[i]].data();
+        new_attention[i].emplace_back(w, w + source.lengths[i / K]);
+      }
+    }
+    tokens.swap(new_tokens);
+    attention.swap(new_attention);
+    score = next_score;
+    previous = next_token;
+  }
+  for (auto& list : finished) {
+    std::stable_sort(list.begin(), list.end(),
+                     [](const Hypothesis& x, const Hypothesis& y) { return x.score > y.score; });
+    if (static_cast<int64_t>(list.size()) > o.n_best) list.resize(o.n_best);
+  }
+  return finished;
+}
+
+std::vector<std::vector<Hypothesis>> search(const Seq2Seq& model, Graph& g,
+                                            const SourceBatch& source, const BeamOptions& o) {
+  if (o.beam_size > 1 || o.min_length > 0 || o.no_repeat_ngram > 0)
+    return beam_search(model, g, source, o);
+  std::vector<Hypothesis> best = greedy_search(model, g, source, o.search);
+  std::vector<std::vector<Hypothesis>> out(best.size());
+  for (size_t i = 0; i < best.size(); ++i) {
+    best[i].score = normalise(best[i].log_prob, static_cast<int64_t>(best[i].tokens.size()) + 1, o);
+    out[i].push_back(std::move(best[i]));
+  }
+  return out;
+}
+
+}  // namespace tandem

@@ -1,0 +1,144 @@
+// Beam search on a trained toy model: K = 1 is greedy, K > 1 never scores worse, n-best lists
+// are sorted and distinct, results do not depend on the batch, and the constraints hold.
+#include "decode/beam.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "support/reverse_task.h"
+#include "train/optimizer.h"
+
+namespace tandem {
+namespace {
+
+// A reverse-task model trained briefly: good enough that outputs are structured, poor enough
+// that search has choices to make.
+class BeamSearch : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Rng rng(61);
+    ModelConfig config;
+    config.cell = CellType::kGru;
+    config.attention = AttentionType::kLuongGeneral;
+    config.input_feeding = true;
+    config.source_vocab = config.target_vocab = 4 + 6;
+    config.embedding_size = 8;
+    config.encoder_hidden = 16;
+    config.decoder_hidden = 32;
+    config.dropout = 0.0f;
+    model_ = new Seq2Seq(config, rng);
+    Adam adam(model_->params(), AdamOptions{.lr = 0.01f});
+    Rng data(62);
+    for (int s = 0; s < 80; ++s) {
+      testing::ReverseBatch batch = testing::make_reverse_batch(data, 32, 1, 7, 6);
+      Graph g;
+      model_->params().zero_grad();
+      g.backward(model_->loss(g, batch.source_view(), batch.target_view(), LossOptions{}, rng));
+      adam.step();
+    }
+    Rng held_out(63);
+    test_ = new testing::ReverseBatch(testing::make_reverse_batch(held_out, 24, 1, 7, 6));
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    delete test_;
+  }
+  static Seq2Seq* model_;
+  static testing::ReverseBatch* test_;
+};
+Seq2Seq* BeamSearch::model_ = nullptr;
+testing::ReverseBatch* BeamSearch::test_ = nullptr;
+
+TEST_F(BeamSearch, BeamOfOneIsGreedy) {
+  Graph g1, g2;
+  BeamOptions o;
+  o.beam_size = 1;
+  o.length_penalty = LengthPenalty::kNone;
+  o.search.keep_attention = true;
+  const auto beam = beam_search(*model_, g1, test_->source_view(), o);
+  const auto greedy = greedy_search(*model_, g2, test_->source_view(), o.search);
+  for (int64_t b = 0; b < test_->batch; ++b) {
+    ASSERT_EQ(beam[b].size(), 1u);
+    EXPECT_EQ(beam[b][0].tokens, greedy[b].tokens) << "row " << b;
+    EXPECT_NEAR(beam[b][0].log_prob, greedy[b].log_prob, 1e-5) << "row " << b;
+    EXPECT_EQ(beam[b][0].attention.size(), greedy[b].attention.size());
+  }
+}
+
+TEST_F(BeamSearch, WiderBeamNeverScoresWorseThanGreedy) {
+  Graph g1, g2;
+  BeamOptions o;
+  o.beam_size = 5;
+  o.length_penalty = LengthPenalty::kNone;  // compare raw model scores
+  const auto beam = beam_search(*model_, g1, test_->source_view(), o);
+  const auto greedy = greedy_search(*model_, g2, test_->source_view(), o.search);
+  int better = 0;
+  for (int64_t b = 0; b < test_->batch; ++b) {
+    EXPECT_GE(beam[b][0].log_prob, greedy[b].log_prob - 1e-5) << "row " << b;
+    better += beam[b][0].log_prob > greedy[b].log_prob + 1e-5;
+  }
+  std::printf("beam 5 found a better-scoring output than greedy for %d of %lld sentences\n", better,
+              static_cast<long long>(test_->batch));
+}
+
+TEST_F(BeamSearch, NBestListsAreSortedAndDistinct) {
+  Graph g;
+  BeamOptions o;
+  o.beam_size = 6;
+  o.n_best = 4;
+  for (LengthPenalty lp : {LengthPenalty::kNone, LengthPenalty::kAverage, LengthPenalty::kGnmt}) {
+    o.length_penalty = lp;
+    const auto out = beam_search(*model_, g, test_->source_view(), o);
+    for (const auto& list : out) {
+      EXPECT_EQ(list.size(), 4u);
+      std::set<std::vector<int32_t>> distinct;
+      for (size_t i = 0; i < list.size(); ++i) {
+        distinct.insert(list[i].tokens);
+        if (i > 0) EXPECT_GE(list[i - 1].score, list[i].score);
+      }
+      EXPECT_EQ(distinct.size(), list.size());
+    }
+  }
+}
+
+TEST_F(BeamSearch, SameOutputWhateverTheBatch) {
+  BeamOptions o;
+  o.beam_size = 4;
+  o.n_best = 2;
+  Graph g;
+  const auto together = beam_search(*model_, g, test_->source_view(), o);
+  // Each sentence alone, and the batch in reverse order.
+  std::vector<std::vector<int32_t>> rs(test_->sources.rbegin(), test_->sources.rend());
+  std::vector<std::vector<int32_t>> rt(test_->targets.rbegin(), test_->targets.rend());
+  const testing::ReverseBatch reversed = testing::pad_batch(rs, rt);
+  const auto backwards = beam_search(*model_, g, reversed.source_view(), o);
+  for (int64_t b = 0; b < test_->batch; ++b) {
+    const testing::ReverseBatch one = testing::pad_batch({test_->sources[b]}, {test_->targets[b]});
+    const auto alone = beam_search(*model_, g, one.source_view(), o);
+    for (size_t i = 0; i < together[b].size(); ++i) {
+      EXPECT_EQ(together[b][i].tokens, alone[0][i].tokens) << "row " << b;
+      EXPECT_EQ(together[b][i].tokens, backwards[test_->batch - 1 - b][i].tokens) << "row " << b;
+      EXPECT_NEAR(together[b][i].score, alone[0][i].score, 1e-5);
+    }
+  }
+}
+
+TEST_F(BeamSearch, ConstraintsHold) {
+  Graph g;
+  BeamOptions o;
+  o.beam_size = 3;
+  o.min_length = 9;  // longer than any reversal here
+  o.no_repeat_ngram = 2;
+  const auto out = search(*model_, g, test_->source_view(), o);
+  for (const auto& list : out) {
+    const std::vector<int32_t>& t = list[0].tokens;
+    EXPECT_GE(t.size(), 9u);
+    std::set<std::pair<int32_t, int32_t>> bigrams;
+    for (size_t i = 0; i + 1 < t.size(); ++i)
+      EXPECT_TRUE(bigrams.insert({t[i], t[i + 1]}).second) << "a bigram repeats";
+  }
+}
+
+}  // namespace
+}  // namespace tandem
