@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "cli/translate.h"
@@ -44,28 +43,48 @@ std::vector<std::string> read_input(const std::string& path) {
   return lines;
 }
 
-int run_translate(const std::string& model_dir, const std::string& input, const std::string& output,
-                  bool attention, const std::vector<std::string>& sets) {
-  LoadedModel model = load_model_dir(model_dir);
-  apply_overrides(model.config, sets);
-  SearchOptions options;
-  options.max_length_ratio = static_cast<float>(model.config.get_float("decode.max_length_ratio"));
-  options.max_length_offset = model.config.get_int("decode.max_length_offset");
-  options.keep_attention = attention;
-  const std::vector<std::string> lines = read_input(input);
+struct TranslateOptions {
+  std::string model_dir, input, output;
+  bool attention = false, alignment = false, attention_json = false;
+  int64_t beam = 0, n_best = 0;  // 0: the model's decode.* settings
+  std::vector<std::string> sets;
+};
+
+// Writes each input's outputs. One output per input: its text on one line. With n-best lists,
+// N lines per input in the Moses format "index ||| text ||| score" (index from 0). Alignments
+// (Pharaoh) and JSON attention follow each text after a tab; the attention matrix follows it
+// as a block ended by an empty line.
+void write_translations(std::ostream& os, const std::vector<Translation>& out,
+                        const TranslateOptions& o, int64_t n_best) {
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (const Output& output : out[i].outputs) {
+      if (n_best > 1)
+        os << i << " ||| " << output.text << " ||| " << output.score;
+      else
+        os << output.text;
+      if (o.alignment) os << '\t' << format_alignment(output);
+      if (o.attention_json) os << '\t' << format_attention_json(out[i], output);
+      os << '\n';
+      if (o.attention) os << format_attention(out[i], output) << '\n';
+    }
+  }
+}
+
+int run_translate(const TranslateOptions& o) {
+  LoadedModel model = load_model_dir(o.model_dir);
+  apply_overrides(model.config, o.sets);
+  if (o.beam > 0) model.config.set("decode.beam_size", std::to_string(o.beam), "--beam");
+  if (o.n_best > 0) model.config.set("decode.n_best", std::to_string(o.n_best), "--n-best");
+  const BeamOptions options =
+      beam_options_from(model.config, o.attention || o.alignment || o.attention_json);
+  const std::vector<std::string> lines = read_input(o.input);
   const std::vector<Translation> out =
       translate_lines(model, lines, model.config.get_int("decode.batch_size"), options);
-  auto write = [&](std::ostream& os) {
-    for (const Translation& t : out) {
-      os << t.text << '\n';
-      if (attention) os << format_attention(t) << '\n';
-    }
-  };
-  if (output.empty() || output == "-") {
+  auto write = [&](std::ostream& os) { write_translations(os, out, o, options.n_best); };
+  if (o.output.empty() || o.output == "-")
     write(std::cout);
-  } else {
-    io::write_file_atomically(output, write);
-  }
+  else
+    io::write_file_atomically(o.output, write);
   return 0;
 }
 
@@ -84,17 +103,23 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--set", overrides, "override a config key: --set key=value (repeatable)");
   train_cmd->add_flag("--resume", resume, "continue from the newest checkpoint in train.model_dir");
 
-  std::string model_dir, input, output;
-  bool attention = false;
-  std::vector<std::string> decode_sets;
+  TranslateOptions t;
   CLI::App* translate_cmd = app.add_subcommand("translate", "translate lines with a trained model");
-  translate_cmd->add_option("--model", model_dir, "the model folder written by tandem train")
+  translate_cmd->add_option("--model", t.model_dir, "the model folder written by tandem train")
       ->required();
-  translate_cmd->add_option("--input", input, "input file, one sentence per line (default: stdin)");
-  translate_cmd->add_option("--output", output,
+  translate_cmd->add_option("--input", t.input,
+                            "input file, one sentence per line (default: stdin)");
+  translate_cmd->add_option("--output", t.output,
                             "output file (default: stdout), written atomically");
-  translate_cmd->add_flag("--attention", attention, "print each output's attention matrix");
-  translate_cmd->add_option("--set", decode_sets, "override a decode.* key: --set key=value");
+  translate_cmd->add_option("--beam", t.beam, "beam size (decode.beam_size); 1 is greedy");
+  translate_cmd->add_option("--n-best", t.n_best,
+                            "outputs per input, as 'index ||| text ||| score' lines");
+  translate_cmd->add_flag("--attention", t.attention, "print each output's attention matrix");
+  translate_cmd->add_flag("--alignment", t.alignment,
+                          "append hard alignments (Pharaoh 'src-tgt' pairs) after a tab");
+  translate_cmd->add_flag("--attention-json", t.attention_json,
+                          "append the soft attention weights as JSON after a tab");
+  translate_cmd->add_option("--set", t.sets, "override a decode.* key: --set key=value");
 
   try {
     app.parse(argc, argv);
@@ -103,7 +128,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*train_cmd) return run_train(config_path, overrides, resume);
-    return run_translate(model_dir, input, output, attention, decode_sets);
+    return run_translate(t);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   } catch (const std::exception& e) {

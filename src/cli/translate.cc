@@ -1,17 +1,34 @@
-// Translation: tokenise, sort by length, decode batch by batch, put outputs back in order.
+// Translation: tokenise, sort by length, search batch by batch, put outputs back in order.
 #include "cli/translate.h"
 
 #include <algorithm>
-#include <numeric>
+#include <nlohmann/json.hpp>
 
 #include "data/batch.h"
 #include "train/training_data.h"
 
 namespace tandem {
 
+BeamOptions beam_options_from(const Config& config, bool keep_attention) {
+  BeamOptions o;
+  o.search.max_length_ratio = static_cast<float>(config.get_float("decode.max_length_ratio"));
+  o.search.max_length_offset = config.get_int("decode.max_length_offset");
+  o.search.keep_attention = keep_attention;
+  o.beam_size = config.get_int("decode.beam_size");
+  o.n_best = std::min(config.get_int("decode.n_best"), o.beam_size);
+  const std::string& lp = config.get_string("decode.length_penalty");
+  o.length_penalty = lp == "none"   ? LengthPenalty::kNone
+                     : lp == "gnmt" ? LengthPenalty::kGnmt
+                                    : LengthPenalty::kAverage;
+  o.alpha = static_cast<float>(config.get_float("decode.alpha"));
+  o.min_length = config.get_int("decode.min_length");
+  o.no_repeat_ngram = config.get_int("decode.no_repeat_ngram");
+  return o;
+}
+
 std::vector<Translation> translate_lines(const LoadedModel& m,
                                          const std::vector<std::string>& lines, int64_t batch_size,
-                                         const SearchOptions& options) {
+                                         const BeamOptions& options) {
   std::vector<Translation> out(lines.size());
   std::vector<data::Example> examples(lines.size());
   std::vector<size_t> order;
@@ -19,7 +36,10 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
     out[i].source_tokens = m.source_tokenizer->encode(lines[i]);
     examples[i].source = m.source_vocab.encode(out[i].source_tokens);
     examples[i].index = static_cast<int64_t>(i);
-    if (!examples[i].source.empty()) order.push_back(i);  // empty in, empty out
+    if (examples[i].source.empty())
+      out[i].outputs.emplace_back();  // empty in, empty out
+    else
+      order.push_back(i);
   }
   // Similar lengths together waste less on padding; the output order is restored below.
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -32,36 +52,38 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
       rows.push_back(&examples[order[k]]);
     const data::Batch batch = data::make_batch(rows);
     g.reset();
-    std::vector<Hypothesis> hyps = greedy_search(*m.model, g, source_view(batch), options);
+    std::vector<std::vector<Hypothesis>> found = search(*m.model, g, source_view(batch), options);
     for (size_t r = 0; r < rows.size(); ++r) {
       Translation& t = out[batch.indices[r]];
-      std::vector<std::string> tokens;
-      for (int32_t id : hyps[r].tokens) tokens.push_back(m.target_vocab.token(id));
-      t.text = m.target_tokenizer->decode(tokens);
-      t.output_tokens = tokens;
-      t.output_tokens.push_back("</s>");
-      t.attention = std::move(hyps[r].attention);
-      t.score = hyps[r].score;
+      for (Hypothesis& h : found[r]) {
+        Output o;
+        for (int32_t id : h.tokens) o.tokens.push_back(m.target_vocab.token(id));
+        o.text = m.target_tokenizer->decode(o.tokens);
+        o.tokens.push_back("</s>");
+        o.attention = std::move(h.attention);
+        o.score = h.score;
+        t.outputs.push_back(std::move(o));
+      }
     }
   }
   return out;
 }
 
-std::string format_attention(const Translation& t) {
+std::string format_attention(const Translation& t, const Output& o) {
   if (t.source_tokens.empty()) return "(empty input)\n";
-  if (t.attention.empty()) return "(no attention: the model has attention none)\n";
+  if (o.attention.empty()) return "(no attention: the model has attention none)\n";
   size_t label = 0;
-  for (const std::string& s : t.output_tokens) label = std::max(label, s.size());
+  for (const std::string& s : o.tokens) label = std::max(label, s.size());
   std::string out(label + 1, ' ');
   for (const std::string& s : t.source_tokens) {
     std::string cell = s.substr(0, 5);
     out += cell + std::string(6 - std::min<size_t>(cell.size(), 5), ' ');
   }
   out += "\n";
-  for (size_t r = 0; r < t.attention.size(); ++r) {
-    const std::string& name = r < t.output_tokens.size() ? t.output_tokens[r] : "";
+  for (size_t r = 0; r < o.attention.size(); ++r) {
+    const std::string& name = r < o.tokens.size() ? o.tokens[r] : "";
     out += name + std::string(label + 1 - name.size(), ' ');
-    for (float w : t.attention[r]) {
+    for (float w : o.attention[r]) {
       char cell[16];
       std::snprintf(cell, sizeof cell, "%.2f  ", w);
       out += cell;
@@ -69,6 +91,28 @@ std::string format_attention(const Translation& t) {
     out += "\n";
   }
   return out;
+}
+
+std::string format_alignment(const Output& o) {
+  std::string out;
+  // The last row belongs to </s>, which aligns to nothing.
+  for (size_t j = 0; j + 1 < o.attention.size(); ++j) {
+    const auto& row = o.attention[j];
+    if (row.empty()) continue;
+    const size_t i = std::max_element(row.begin(), row.end()) - row.begin();
+    if (!out.empty()) out += ' ';
+    out += std::to_string(i) + "-" + std::to_string(j);
+  }
+  return out;
+}
+
+std::string format_attention_json(const Translation& t, const Output& o) {
+  nlohmann::json j;
+  j["source"] = t.source_tokens;
+  j["output"] = o.tokens;
+  j["score"] = o.score;
+  j["attention"] = o.attention;
+  return j.dump();
 }
 
 }  // namespace tandem

@@ -1,4 +1,5 @@
-// sacreBLEU's default "13a" tokenisation: the rules of WMT's mteval-v13a.pl, as sacreBLEU applies them.
+// sacreBLEU's default "13a" tokenisation: the rules of WMT's mteval-v13a.pl, as sacreBLEU applies
+// them.
 #pragma once
 
 #include <string>

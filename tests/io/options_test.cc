@@ -115,6 +115,12 @@ TEST(Options, RegistryDeclaresEveryOption) {
       {"decode.max_length_ratio", Type::kFloat, "2.0"},
       {"decode.max_length_offset", Type::kInt, "10"},
       {"decode.batch_size", Type::kInt, "64"},
+      {"decode.beam_size", Type::kInt, "1"},
+      {"decode.n_best", Type::kInt, "1"},
+      {"decode.length_penalty", Type::kChoice, "average"},
+      {"decode.alpha", Type::kFloat, "0.6"},
+      {"decode.min_length", Type::kInt, "0"},
+      {"decode.no_repeat_ngram", Type::kInt, "0"},
   };
   ASSERT_EQ(option_registry().size(), expected.size());
   const Config defaults;

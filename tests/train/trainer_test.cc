@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -91,13 +92,21 @@ TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
   write_reverse_corpus(dir, "dev", 10, 4);
   train(tiny_config(dir, dir.file("m"), 6), false);
   LoadedModel m = load_model_dir(dir.file("m"));
-  SearchOptions options;
-  options.keep_attention = true;
-  const auto out = translate_lines(m, {"a b", "", "c"}, 2, options);
-  ASSERT_EQ(out.size(), 3u);
-  EXPECT_EQ(out[1].text, "");
-  EXPECT_FALSE(out[0].attention.empty());
-  EXPECT_EQ(out[0].attention[0].size(), 2u);  // one weight per source token
+  BeamOptions options;
+  options.search.keep_attention = true;
+  for (int64_t beam : {1, 3}) {
+    options.beam_size = beam;
+    const auto out = translate_lines(m, {"a b", "", "c"}, 2, options);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[1].outputs.at(0).text, "");
+    ASSERT_FALSE(out[0].outputs.at(0).attention.empty());
+    EXPECT_EQ(out[0].outputs[0].attention[0].size(), 2u);  // one weight per source token
+    // The Pharaoh alignment has one pair per output token before </s>.
+    const std::string alignment = format_alignment(out[0].outputs[0]);
+    const size_t pairs =
+        alignment.empty() ? 0 : std::count(alignment.begin(), alignment.end(), ' ') + 1;
+    EXPECT_EQ(pairs, out[0].outputs[0].tokens.size() - 1) << alignment;
+  }
 }
 
 TEST(Trainer, ResumeWithoutCheckpointIsAnError) {
