@@ -107,6 +107,25 @@ void BM_GemmPaired(benchmark::State& state, GemmShape s) {
       [&] { call_direct(s, op_direct); });
 }
 
+// The wrapper at 2 BLAS threads against 1, call by call: ratio = t_1thread / t_2threads, the
+// second thread's speed-up (on a shared 2-core VM it depends on what else is running). Each call
+// sets its thread count first (openblas_set_num_threads; both sides pay it).
+void BM_GemmThreads(benchmark::State& state, GemmShape s) {
+  Operands op_two(s), op_one(s);
+  tandem::bench::run_paired(
+      state, "threads2",
+      [&] {
+        tandem::kernels::set_gemm_threads(2);
+        call_wrapper(s, op_two);
+      },
+      "threads1",
+      [&] {
+        tandem::kernels::set_gemm_threads(1);
+        call_wrapper(s, op_one);
+      });
+  tandem::kernels::set_gemm_threads(1);
+}
+
 // For comparison with the batch-1 rows: the same product as cblas_sgemv, y (768) += W_hh · h, which
 // reads W_hh once instead of packing it as GEMM does.
 void BM_GemvDirect(benchmark::State& state) {
@@ -127,8 +146,10 @@ void threads_1_and_2(benchmark::internal::Benchmark* b) {
   b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
 }
 
-// For each shape, at 1 and 2 BLAS threads: the paired run, then wrapper and direct side by side.
+// For each shape, at 1 and 2 BLAS threads: the paired run, then wrapper and direct side by side;
+// then 2 threads against 1.
 #define TANDEM_GEMM_PAIR(name, shape)                                     \
+  BENCHMARK_CAPTURE(BM_GemmThreads, name, shape)->UseRealTime();          \
   BENCHMARK_CAPTURE(BM_GemmPaired, name, shape)->Apply(threads_1_and_2);  \
   BENCHMARK_CAPTURE(BM_GemmWrapper, name, shape)->Apply(threads_1_and_2); \
   BENCHMARK_CAPTURE(BM_GemmDirect, name, shape)->Apply(threads_1_and_2)

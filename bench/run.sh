@@ -63,6 +63,15 @@ if gemm:
         print(f"| {shape} | {threads} | {gw:.1f} | {gd:.1f} | {gw / gd:.3f} | "
               f"{paired('BM_GemmPaired/' + n)} | {cv(w):.1%} | {cv(d):.1%} |")
 
+threads = [n for n in runs if n.startswith("BM_GemmThreads/")]
+if threads:
+    print("\n| shape (m×n×k) | 1 thread µs | 2 threads µs | paired 2-thread speed-up (min–max) |")
+    print("|---|---:|---:|---:|")
+    for n in threads:
+        t1 = statistics.median(r["threads1_us"] for r in runs[n])
+        t2 = statistics.median(r["threads2_us"] for r in runs[n])
+        print(f"| {n.removeprefix('BM_GemmThreads/')} | {t1:.1f} | {t2:.1f} | {paired(n)} |")
+
 gemv = [n for n in runs if n.startswith("BM_GemvDirect/")]
 if gemv:
     print("\n| cblas_sgemv (batch-1 product) | GFLOP/s | median µs | CV |")

@@ -12,6 +12,8 @@ packages=(
   libyaml-cpp-dev            # config.yaml
   libcli11-dev               # command-line parsing
   python3 python3-pip        # example data preparation (pip download from PyPI)
+  fonts-wqy-zenhei           # a CJK font, so attention heatmaps (SVG) show Chinese
+  librsvg2-bin               # rsvg-convert: SVG heatmaps to PNG
 )
 
 missing=()

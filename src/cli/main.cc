@@ -1,10 +1,11 @@
-// The tandem command: `tandem train` and `tandem translate`. Errors become "error: …" on stderr
-// and exit status 1, never a crash.
+// The tandem command: `tandem train`, `tandem translate` and `tandem plot-attention`. Errors become
+// "error: …" on stderr and exit status 1, never a crash.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
 
+#include "cli/attention_svg.h"
 #include "cli/translate.h"
 #include "data/corpus.h"
 #include "data/utf8.h"
@@ -88,6 +89,25 @@ int run_translate(const TranslateOptions& o) {
   return 0;
 }
 
+// Translates one sentence and draws the attention of its best output.
+int run_plot(const std::string& model_dir, const std::string& text, const std::string& output,
+             int64_t beam) {
+  LoadedModel model = load_model_dir(model_dir);
+  check(data::is_valid_utf8(text), "--text: invalid UTF-8");
+  if (beam > 0) model.config.set("decode.beam_size", std::to_string(beam), "--beam");
+  BeamOptions options = beam_options_from(model.config, true);
+  options.n_best = 1;
+  const Translation t = translate_lines(model, {text}, 1, options).at(0);
+  const Output& best = t.outputs.at(0);
+  check(!t.source_tokens.empty(), "--text: nothing to translate");
+  check(!best.attention.empty(), "the model has attention none: there are no weights to plot");
+  io::write_file_atomically(output, [&](std::ostream& os) {
+    os << attention_svg(t.source_tokens, best.tokens, best.attention);
+  });
+  std::fprintf(stderr, "%s -> %s\nwrote %s\n", text.c_str(), best.text.c_str(), output.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,6 +141,15 @@ int main(int argc, char** argv) {
                           "append the soft attention weights as JSON after a tab");
   translate_cmd->add_option("--set", t.sets, "override a decode.* key: --set key=value");
 
+  std::string plot_model, plot_text, plot_output;
+  int64_t plot_beam = 0;
+  CLI::App* plot_cmd =
+      app.add_subcommand("plot-attention", "draw a sentence's attention as an SVG heatmap");
+  plot_cmd->add_option("--model", plot_model, "the model folder")->required();
+  plot_cmd->add_option("--text", plot_text, "the sentence to translate")->required();
+  plot_cmd->add_option("--output", plot_output, "the SVG file to write")->required();
+  plot_cmd->add_option("--beam", plot_beam, "beam size (decode.beam_size)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -128,6 +157,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*train_cmd) return run_train(config_path, overrides, resume);
+    if (*plot_cmd) return run_plot(plot_model, plot_text, plot_output, plot_beam);
     return run_translate(t);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 
 #include "eval/streams.h"
 #include "eval/text.h"
@@ -13,7 +13,12 @@
 namespace tandem::eval {
 namespace {
 
-using Counter = std::unordered_map<std::string_view, int64_t>;
+// The distinct n-grams of one order, sorted, with their counts: sorted lists are built without an
+// allocation per n-gram and intersected in one merge, several times faster than hash maps here.
+struct Counter {
+  std::vector<std::pair<std::string_view, int64_t>> counts;
+  int64_t total = 0;
+};
 using Statistics = std::vector<std::array<int64_t, 3>>;
 
 // A sentence's n-gram counts for every order. The keys are views into strings the object owns,
@@ -30,11 +35,13 @@ class SentenceNgrams {
     }
     starts.push_back(chars_.size());
     const size_t length = starts.size() - 1;
+    std::vector<std::string_view> grams;
     for (size_t n = 1; n <= static_cast<size_t>(options.char_order); ++n) {
-      Counter& counts = orders_.emplace_back();
+      grams.clear();
       for (size_t i = 0; i + n <= length; ++i) {
-        ++counts[std::string_view(chars_).substr(starts[i], starts[i + n] - starts[i])];
+        grams.push_back(std::string_view(chars_).substr(starts[i], starts[i + n] - starts[i]));
       }
+      orders_.push_back(count(grams));
     }
     if (options.word_order == 0) return;
     const std::vector<std::string_view> words = split_off_punctuation(line);
@@ -47,14 +54,28 @@ class SentenceNgrams {
     }
     size_t next = 0;  // word_grams_ is complete: views into it stay valid from here on
     for (size_t n = 1; n <= static_cast<size_t>(options.word_order); ++n) {
-      Counter& counts = orders_.emplace_back();
-      for (size_t i = 0; i + n <= words.size(); ++i) ++counts[word_grams_[next++]];
+      grams.clear();
+      for (size_t i = 0; i + n <= words.size(); ++i) grams.push_back(word_grams_[next++]);
+      orders_.push_back(count(grams));
     }
   }
 
   const std::vector<Counter>& orders() const { return orders_; }
 
  private:
+  static Counter count(std::vector<std::string_view>& grams) {
+    std::sort(grams.begin(), grams.end());
+    Counter counter;
+    counter.total = static_cast<int64_t>(grams.size());
+    for (size_t i = 0; i < grams.size();) {
+      size_t j = i + 1;
+      while (j < grams.size() && grams[j] == grams[i]) ++j;
+      counter.counts.emplace_back(grams[i], static_cast<int64_t>(j - i));
+      i = j;
+    }
+    return counter;
+  }
+
   static bool is_punctuation(char c) {  // Python's string.punctuation
     return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
            (c >= '{' && c <= '~');
@@ -91,15 +112,21 @@ Statistics match_statistics(const SentenceNgrams& hyp, const SentenceNgrams& ref
   for (size_t o = 0; o < hyp.orders().size(); ++o) {
     const Counter& h = hyp.orders()[o];
     const Counter& r = ref.orders()[o];
-    int64_t hyp_count = 0, ref_count = 0, matches = 0;
-    for (const auto& [gram, count] : h) {
-      hyp_count += count;
-      auto it = r.find(gram);
-      if (it != r.end()) matches += std::min(count, it->second);
+    int64_t matches = 0;
+    for (auto hi = h.counts.begin(), ri = r.counts.begin();
+         hi != h.counts.end() && ri != r.counts.end();) {
+      if (hi->first < ri->first) {
+        ++hi;
+      } else if (ri->first < hi->first) {
+        ++ri;
+      } else {
+        matches += std::min(hi->second, ri->second);
+        ++hi;
+        ++ri;
+      }
     }
-    for (const auto& entry : r) ref_count += entry.second;
     // A hypothesis n-gram of an order the reference lacks counts for nothing.
-    stats.push_back({r.empty() ? 0 : hyp_count, ref_count, matches});
+    stats.push_back({r.total == 0 ? 0 : h.total, r.total, matches});
   }
   return stats;
 }
