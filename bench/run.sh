@@ -19,7 +19,8 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "compiler: $(${CXX:-c++} --version | head -1)"
 echo "openblas: $(dpkg-query -W -f='${Package} ${Version}' libopenblas0-pthread 2>/dev/null || echo unknown)"
-echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' + uncommitted changes in src/ or bench/')"
+# diff-index (plumbing) only reads the index; it never rewrites it as `git diff` may.
+echo "commit: $(git rev-parse --short HEAD)$(git diff-index --quiet HEAD -- src bench || echo ' + uncommitted changes in src/ or bench/')"
 echo "cell threads: ${TANDEM_BENCH_THREADS:-1}"
 
 "$build_dir/bench/tandem_bench" --benchmark_repetitions="$reps" \

@@ -1,4 +1,4 @@
-// The tandem command: `tandem train`, `tandem translate` and `tandem plot-attention`. Errors become
+// The tandem command: `tandem train`, `translate`, `eval` and `plot-attention`. Errors become
 // "error: …" on stderr and exit status 1, never a crash.
 #include <CLI/CLI.hpp>
 
@@ -9,6 +9,7 @@
 #include "cli/translate.h"
 #include "data/corpus.h"
 #include "data/utf8.h"
+#include "eval/metrics.h"
 #include "io/atomic_file.h"
 #include "io/config.h"
 #include "tensor/error.h"
@@ -108,6 +109,17 @@ int run_plot(const std::string& model_dir, const std::string& text, const std::s
   return 0;
 }
 
+// Scores a hypothesis file against one or more reference files.
+int run_eval(const std::string& hypotheses, const std::vector<std::string>& references,
+             const std::vector<std::string>& metrics, bool json) {
+  eval::StreamNames names{hypotheses, references};
+  std::vector<std::vector<std::string>> streams;
+  for (const std::string& r : references) streams.push_back(data::read_lines(r));
+  const auto results = eval::evaluate(data::read_lines(hypotheses), streams, metrics, names);
+  std::cout << (json ? eval::to_json(results) + "\n" : eval::format_results(results));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,6 +162,19 @@ int main(int argc, char** argv) {
   plot_cmd->add_option("--output", plot_output, "the SVG file to write")->required();
   plot_cmd->add_option("--beam", plot_beam, "beam size (decode.beam_size)");
 
+  std::string eval_hypotheses;
+  std::vector<std::string> eval_references, eval_metrics = {"bleu", "chrf"};
+  bool eval_json = false;
+  CLI::App* eval_cmd = app.add_subcommand(
+      "eval", "score hypotheses against references (BLEU and chrF as sacreBLEU computes them)");
+  eval_cmd->add_option("--hypotheses,-i", eval_hypotheses, "one output per line")->required();
+  eval_cmd->add_option("--references,-r", eval_references,
+                       "one or more reference files, line by line parallel to the hypotheses")
+      ->required();
+  eval_cmd->add_option("--metrics,-m", eval_metrics,
+                       "any of bleu, chrf, chrf++, wer, per, exact (default: bleu chrf)");
+  eval_cmd->add_flag("--json", eval_json, "print JSON instead of sacreBLEU-style lines");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -158,6 +183,7 @@ int main(int argc, char** argv) {
   try {
     if (*train_cmd) return run_train(config_path, overrides, resume);
     if (*plot_cmd) return run_plot(plot_model, plot_text, plot_output, plot_beam);
+    if (*eval_cmd) return run_eval(eval_hypotheses, eval_references, eval_metrics, eval_json);
     return run_translate(t);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -18,6 +18,19 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
   // CBLAS rejects a leading dimension of 0 even when the matrix has one column.
   lda = std::max<int64_t>(lda, 1);
   ldb = std::max<int64_t>(ldb, 1);
+  if (m == 1) {
+    // One row — a batch of one sentence — is a matrix–vector product, and OpenBLAS's sgemm is
+    // several times slower than its sgemv there (bench/RESULTS.md). cᵀ = op(B)ᵀ·aᵀ, with a's
+    // elements lda apart when A is transposed.
+    const blasint inc_a = static_cast<blasint>(trans_a ? lda : 1);
+    if (trans_b)  // B stored (n, k)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, static_cast<blasint>(n), static_cast<blasint>(k),
+                  alpha, b, static_cast<blasint>(ldb), a, inc_a, beta, c, 1);
+    else  // B stored (k, n)
+      cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<blasint>(k), static_cast<blasint>(n),
+                  alpha, b, static_cast<blasint>(ldb), a, inc_a, beta, c, 1);
+    return;
+  }
   ldc = std::max<int64_t>(ldc, 1);
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n),
