@@ -26,7 +26,7 @@ int run_train(const std::string& config_path, const std::vector<std::string>& ov
   std::fprintf(stderr, "done: %lld steps, last training loss %.4f", static_cast<long long>(s.steps),
                s.last_loss);
   if (s.validated)
-    std::fprintf(stderr, ", best dev loss %.4f (exact match %.2f%%)", s.best_dev_loss,
+    std::fprintf(stderr, ", best model: dev loss %.4f, exact match %.2f%%", s.best_dev_loss,
                  100.0 * s.best_dev_exact_match);
   std::fprintf(stderr, "; model in %s\n", s.model_dir.c_str());
   return 0;
@@ -168,8 +168,9 @@ int main(int argc, char** argv) {
   CLI::App* eval_cmd = app.add_subcommand(
       "eval", "score hypotheses against references (BLEU and chrF as sacreBLEU computes them)");
   eval_cmd->add_option("--hypotheses,-i", eval_hypotheses, "one output per line")->required();
-  eval_cmd->add_option("--references,-r", eval_references,
-                       "one or more reference files, line by line parallel to the hypotheses")
+  eval_cmd
+      ->add_option("--references,-r", eval_references,
+                   "one or more reference files, line by line parallel to the hypotheses")
       ->required();
   eval_cmd->add_option("--metrics,-m", eval_metrics,
                        "any of bleu, chrf, chrf++, wer, per, exact (default: bleu chrf)");

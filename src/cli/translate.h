@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "decode/beam.h"
+#include "decode/search_config.h"
 #include "io/model_dir.h"
 
 namespace tandem {
@@ -21,9 +21,6 @@ struct Translation {
   std::vector<std::string> source_tokens;
   std::vector<Output> outputs;  // n-best, best first; one empty output for an empty line
 };
-
-// The search settings of a config's decode.* keys.
-BeamOptions beam_options_from(const Config& config, bool keep_attention);
 
 // Translates every line; an empty line gives an empty translation. Lines must be valid UTF-8
 // (checked by the caller, who knows the file and line).

@@ -288,8 +288,16 @@ std::vector<OptionSpec> make_registry() {
       {.key = "train.early_stopping_patience",
        .type = T::kInt,
        .default_value = "0",
-       .help = "stop after this many validations in a row without a new best loss; 0 = off",
+       .help = "stop after this many validations in a row without a new best "
+               "train.valid_metric; 0 = off",
        .min = 0},
+      {.key = "train.valid_metric",
+       .type = T::kChoice,
+       .default_value = "loss",
+       .help = "what picks the best model, early stopping and the plateau schedule: dev loss, "
+               "or a metric of the dev set decoded with the decode.* search: exact (match), "
+               "bleu, chrf, wer",
+       .choices = {"loss", "exact", "bleu", "chrf", "wer"}},
       {.key = "train.log_every",
        .type = T::kInt,
        .default_value = "100",

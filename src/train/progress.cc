@@ -83,9 +83,12 @@ void Progress::on_step(int64_t step, int64_t epoch, double epoch_fraction, doubl
 }
 
 void Progress::on_validation(int64_t step, const Validation& v, bool best) {
-  char line[200];
-  std::snprintf(line, sizeof line, "step %lld | dev loss %.4f | ppl %.2f | exact match %.2f%%%s",
-                static_cast<long long>(step), v.loss, v.perplexity, 100.0 * v.exact_match,
+  char metric[64] = "";
+  if (!v.metric.empty())
+    std::snprintf(metric, sizeof metric, " | %s %.2f", v.metric.c_str(), v.metric_value);
+  char line[256];
+  std::snprintf(line, sizeof line, "step %lld | dev loss %.4f | ppl %.2f | exact match %.2f%%%s%s",
+                static_cast<long long>(step), v.loss, v.perplexity, 100.0 * v.exact_match, metric,
                 best ? " | best so far, saved" : "");
   message(line);
   write_log_row(step, last_epoch_, last_lr_, v);

@@ -11,7 +11,9 @@ namespace tandem {
 struct Validation {
   double loss = 0.0;  // mean cross-entropy per target token
   double perplexity = 0.0;
-  double exact_match = 0.0;  // greedy outputs equal to the reference, as a fraction
+  double exact_match = 0.0;   // greedy outputs equal to the reference, as a fraction
+  std::string metric;         // train.valid_metric when it is not loss or exact: "bleu", …
+  double metric_value = 0.0;  // its score (0–100)
 };
 
 class Progress {

@@ -6,7 +6,8 @@
 #include <filesystem>
 
 #include "data/batcher.h"
-#include "decode/greedy.h"
+#include "decode/search_config.h"
+#include "eval/metrics.h"
 #include "io/model_dir.h"
 #include "kernels/cpu/gemm.h"
 #include "tensor/error.h"
@@ -42,15 +43,17 @@ float teacher_forcing_at(const Config& config, int64_t step) {
   return static_cast<float>(start + (final - start) * f);
 }
 
-// Dev-set loss (teacher forced, no dropout) and greedy exact match.
-Validation validate(const Seq2Seq& model, const std::vector<data::Example>& dev,
-                    const Config& config, Graph& g) {
+// Dev-set loss (teacher forced, no dropout); exact match and train.valid_metric of the dev
+// set decoded with the configured search.
+Validation validate(const Seq2Seq& model, const TrainingData& data, const Config& config,
+                    Graph& g) {
+  const std::vector<data::Example>& dev = data.dev;
   const int64_t batch_size = config.get_int("decode.batch_size");
-  SearchOptions search;
-  search.max_length_ratio = static_cast<float>(config.get_float("decode.max_length_ratio"));
-  search.max_length_offset = config.get_int("decode.max_length_offset");
+  const BeamOptions search = beam_options_from(config, false);
+  const std::string& metric = config.get_string("train.valid_metric");
   double loss_sum = 0.0;
   int64_t tokens = 0, right = 0, counted = 0;
+  std::vector<std::string> hypotheses, references;
   Rng unused(0);
   for (size_t begin = 0; begin < dev.size(); begin += batch_size) {
     std::vector<const data::Example*> rows;
@@ -68,8 +71,13 @@ Validation validate(const Seq2Seq& model, const std::vector<data::Example>& dev,
       tokens += batch.target_tokens;
     }
     g.reset();
-    const std::vector<Hypothesis> out = greedy_search(model, g, source_view(batch), search);
-    for (size_t r = 0; r < rows.size(); ++r) right += out[r].tokens == rows[r]->target;
+    const auto found = tandem::search(model, g, source_view(batch), search);
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const std::vector<int32_t>& best = found[r].at(0).tokens;
+      right += best == rows[r]->target;
+      hypotheses.push_back(data.target_tokenizer->decode(data.target_vocab.decode(best)));
+      references.push_back(data.dev_target_text[rows[r]->index]);
+    }
     counted += static_cast<int64_t>(rows.size());
   }
   g.reset();
@@ -77,7 +85,19 @@ Validation validate(const Seq2Seq& model, const std::vector<data::Example>& dev,
   v.loss = tokens ? loss_sum / tokens : 0.0;
   v.perplexity = std::exp(v.loss);
   v.exact_match = counted ? static_cast<double>(right) / counted : 0.0;
+  if (metric != "loss" && metric != "exact" && counted > 0) {
+    v.metric = metric;
+    v.metric_value = eval::evaluate(hypotheses, {references}, {metric}).at(0).value;
+  }
   return v;
+}
+
+// The validation's figure of merit, lower is better (as the plateau schedule wants it).
+double selection_score(const Validation& v, const std::string& metric) {
+  if (metric == "loss") return v.loss;
+  if (metric == "exact") return -v.exact_match;
+  if (metric == "wer") return v.metric_value;
+  return -v.metric_value;  // bleu, chrf
 }
 
 }  // namespace
@@ -182,20 +202,21 @@ TrainSummary train(const Config& config, bool resume) {
                        summary.last_loss, batch.target_tokens, lr);
 
       if (has_dev && state.step % valid_every == 0) {
-        const Validation v = validate(model, data.dev, config, g);
-        schedule->on_validation(v.loss);
-        const bool best = !state.has_best || v.loss < state.best_metric;
+        const Validation v = validate(model, data, config, g);
+        const double score = selection_score(v, config.get_string("train.valid_metric"));
+        schedule->on_validation(score);
+        const bool best = !state.has_best || score < state.best_metric;
         if (best) {
-          state.best_metric = v.loss;
+          state.best_metric = score;
           state.has_best = true;
           state.bad_validations = 0;
           save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
           summary.best_dev_exact_match = v.exact_match;
+          summary.best_dev_loss = v.loss;
         } else {
           ++state.bad_validations;
         }
         summary.validated = true;
-        summary.best_dev_loss = state.best_metric;
         progress.on_validation(state.step, v, best);
         if (patience > 0 && state.bad_validations >= patience) {
           progress.message("early stopping: no improvement in " + std::to_string(patience) +

@@ -72,6 +72,7 @@ TrainingData load_training_data(const Config& config, const data::Vocab* source_
   d.train = encode_all(d.source_vocab, d.target_vocab, train_src, train_tgt);
   d.dev = encode_all(d.source_vocab, d.target_vocab, tokenize_all(*d.source_tokenizer, dev.source),
                      tokenize_all(*d.target_tokenizer, dev.target));
+  d.dev_target_text = dev.target;
   return d;
 }
 

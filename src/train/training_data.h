@@ -18,6 +18,7 @@ struct TrainingData {
   std::unique_ptr<data::Tokenizer> source_tokenizer, target_tokenizer;
   data::Vocab source_vocab, target_vocab;
   std::vector<data::Example> train, dev;
+  std::vector<std::string> dev_target_text;  // the dev references as written, for metrics
 };
 
 // Reads data.train_* and data.dev_* (parallel files or TSV), tokenises both sides and encodes

@@ -110,6 +110,7 @@ TEST(Options, RegistryDeclaresEveryOption) {
       {"train.checkpoint_every", Type::kInt, "500"},
       {"train.keep_checkpoints", Type::kInt, "3"},
       {"train.early_stopping_patience", Type::kInt, "0"},
+      {"train.valid_metric", Type::kChoice, "loss"},
       {"train.log_every", Type::kInt, "100"},
       {"train.log_file", Type::kString, "train_log.tsv"},
       {"decode.max_length_ratio", Type::kFloat, "2.0"},

@@ -109,6 +109,21 @@ TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
   }
 }
 
+TEST(Trainer, ValidatesByAMetricOfTheDecodedDevSet) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 60, 9);
+  write_reverse_corpus(dir, "dev", 10, 10);
+  for (const char* metric : {"bleu", "chrf", "wer", "exact"}) {
+    Config config = tiny_config(dir, dir.file(std::string("v_") + metric), 8);
+    config.set("train.valid_metric", metric, "test");
+    config.set("decode.beam_size", "3", "test");
+    const TrainSummary s = train(config, false);
+    EXPECT_TRUE(s.validated) << metric;
+    EXPECT_TRUE(
+        std::filesystem::exists(dir.file(std::string("v_") + metric + "/model.safetensors")));
+  }
+}
+
 TEST(Trainer, ResumeWithoutCheckpointIsAnError) {
   TempDir dir;
   write_reverse_corpus(dir, "train", 20, 5);
