@@ -9,12 +9,12 @@
 #include <iterator>
 #include <string>
 
-#include "data/test_files.h"
+#include "support/temp_dir.h"
 
 namespace tandem {
 namespace {
 
-using data::testing::TempDir;
+using testing::TempDir;
 
 struct CommandResult {
   int status;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "data/test_files.h"
+#include "support/temp_dir.h"
 #include "tensor/error.h"
 
 namespace tandem::data {

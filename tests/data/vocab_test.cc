@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "data/test_files.h"
+#include "support/temp_dir.h"
 #include "tensor/error.h"
 
 namespace tandem::data {

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "data/test_files.h"
+#include "support/temp_dir.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
 
 namespace tandem::eval {
 namespace {
 
-using data::testing::error_message;
+using testing::error_message;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "data/test_files.h"
+#include "support/temp_dir.h"
 #include "eval/edit_distance.h"
 
 namespace tandem::eval {
 namespace {
 
-using data::testing::error_message;
+using testing::error_message;
 
 size_t distance(const std::string& hyp, const std::string& ref) {
   return edit_distance(whitespace_tokens(hyp), whitespace_tokens(ref));

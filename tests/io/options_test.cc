@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.h"
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,6 +15,8 @@
 
 namespace tandem {
 namespace {
+
+using testing::error_message;
 
 using Type = OptionSpec::Type;
 

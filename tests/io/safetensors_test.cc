@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "nn/parameter_store.h"
+#include "support/temp_dir.h"
 #include "tensor/error.h"
 
 namespace tandem::io {
@@ -21,28 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards (as in atomic_file_test.cc).
-class TempDir {
- public:
-  TempDir() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("tandem_" + std::string(test->test_suite_name()) + "_" +
-                                         test->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  size_t num_entries() const {
-    return static_cast<size_t>(std::distance(fs::directory_iterator(path_), {}));
-  }
-
- private:
-  fs::path path_;
-};
+using testing::error_message;
+using testing::read_file;
+using testing::TempDir;
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -73,17 +55,6 @@ Tensor tensor_of_bits(const Shape& shape, const std::vector<uint32_t>& bits) {
   Tensor t = Tensor::zeros(shape);
   std::memcpy(t.data(), bits.data(), bits.size() * sizeof(uint32_t));
   return t;
-}
-
-template <typename F>
-std::string error_message(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a tandem::Error";
-  return "";
 }
 
 void expect_contains(const std::string& text, const std::string& part) {
@@ -124,7 +95,7 @@ TEST(Safetensors, RoundTripIsBitExact) {
     EXPECT_EQ(std::memcmp(a.data(), b.data(), a.numel() * sizeof(float)), 0);
   }
   EXPECT_TRUE(loaded.metadata.empty());
-  EXPECT_EQ(dir.num_entries(), 1u);
+  EXPECT_EQ(dir.entries().size(), 1u);
 }
 
 TEST(Safetensors, FileLayoutFollowsTheFormat) {
@@ -385,7 +356,7 @@ TEST(Safetensors, BadSavesAreErrorsAndLeaveTheOldFile) {
     expect_contains(message, what);
   }
   EXPECT_EQ(load_safetensors(path).tensors.at(0).second.item(), 7.0f);
-  EXPECT_EQ(dir.num_entries(), 1u);
+  EXPECT_EQ(dir.entries().size(), 1u);
 
   std::string nowhere = dir.file("no_such_dir/t.safetensors");
   expect_contains(error_message([&] { save_safetensors(nowhere, {{"w", one}}); }), nowhere);

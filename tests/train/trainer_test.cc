@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "cli/translate.h"
-#include "data/test_files.h"
+#include "support/temp_dir.h"
 #include "io/config.h"
 #include "io/model_dir.h"
 #include "io/safetensors.h"
@@ -17,11 +17,11 @@
 namespace tandem {
 namespace {
 
-using data::testing::TempDir;
+using testing::TempDir;
 
 // The Error's message must mention `part`.
 #define EXPECT_THAT_ERROR(f, part) \
-  EXPECT_NE(data::testing::error_message(f).find(part), std::string::npos) << "wanted: " << part
+  EXPECT_NE(testing::error_message(f).find(part), std::string::npos) << "wanted: " << part
 
 // Reverse task lines: "a b c" → "c b a", symbols a–f, lengths 1–6.
 void write_reverse_corpus(const TempDir& dir, const std::string& name, int n, uint64_t seed) {

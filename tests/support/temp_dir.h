@@ -1,17 +1,20 @@
-// Helpers for the data tests: a temporary directory with files, and catching an Error's message.
+// Test helpers for files: a temporary directory per test, and catching an Error's message.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tensor/error.h"
 
-namespace tandem::data::testing {
+namespace tandem::testing {
 
 // A fresh directory per test, removed afterwards; named after the test and the process, since
 // CTest runs tests in parallel processes.
@@ -33,6 +36,14 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  // The names in the directory, sorted: what a test of atomic writes checks for leftovers.
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(path_))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
   // Writes `bytes` exactly (binary: no newline translation) and returns the path.
   std::string write(const std::string& name, std::string_view bytes) const {
     std::string path = file(name);
@@ -44,6 +55,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The whole content of a file, bytes as they are.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // The message of the tandem::Error that `f` throws; a test failure if it throws none.
 template <typename F>
@@ -57,4 +74,4 @@ std::string error_message(F&& f) {
   return "";
 }
 
-}  // namespace tandem::data::testing
+}  // namespace tandem::testing
