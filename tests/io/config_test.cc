@@ -22,28 +22,9 @@ using testing::error_message;
 using testing::read_file;
 using testing::TempDir;
 
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The message of the tandem::Error that `f` throws ("" and a test failure when it throws none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a tandem::Error";
-  return "";
-}
-
 // The message of loading `yaml` as a file named "c.yaml".
 std::string load_error(const std::string& yaml) {
-  return error_of([&] { load_config_string(yaml, "c.yaml"); });
+  return error_message([&] { load_config_string(yaml, "c.yaml"); });
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -136,13 +117,13 @@ TEST(Config, OverridesApplyAfterTheFile) {
 }
 
 TEST(Config, BadOverridesAreErrors) {
-  std::string m = error_of([] { load_config_string("", "x", {"foo"}); });
+  std::string m = error_message([] { load_config_string("", "x", {"foo"}); });
   EXPECT_TRUE(contains(m, "--set 'foo': expected key=value")) << m;
   EXPECT_THROW(load_config_string("", "x", {"=3"}), Error);
-  m = error_of([] { load_config_string("", "x", {"model.cell=rnn"}); });
+  m = error_message([] { load_config_string("", "x", {"model.cell=rnn"}); });
   EXPECT_TRUE(contains(m, "--set: model.cell: invalid choice 'rnn'; valid choices: gru, lstm"))
       << m;
-  m = error_of([] { load_config_string("", "x", {"model.hidden_size=3"}); });
+  m = error_message([] { load_config_string("", "x", {"model.hidden_size=3"}); });
   EXPECT_TRUE(contains(m, "--set: unknown key 'model.hidden_size'")) << m;
   EXPECT_TRUE(contains(m, "valid keys in section 'model'")) << m;
   Config config;
@@ -235,10 +216,10 @@ TEST(Config, InvalidYamlNamesFileAndLine) {
 
 TEST(Config, MissingFileIsAnError) {
   TempDir dir;
-  std::string m = error_of([&] { load_config(dir.file("nope.yaml")); });
+  std::string m = error_message([&] { load_config(dir.file("nope.yaml")); });
   EXPECT_TRUE(contains(m, "cannot open config file '" + dir.file("nope.yaml") + "'")) << m;
   EXPECT_TRUE(contains(m, "No such file")) << m;
-  m = error_of([&] { load_config(dir.file("")); });
+  m = error_message([&] { load_config(dir.file("")); });
   EXPECT_TRUE(contains(m, "is a directory")) << m;
 }
 
@@ -282,7 +263,7 @@ TEST(Config, SaveIsAtomicAndLoadsBack) {
   config.set("model.cell", "lstm", "test");
   config.set("data.train_tsv", "train data.tsv", "test");
   save_config(path, config);
-  EXPECT_EQ(read(path), config.to_yaml());
+  EXPECT_EQ(read_file(path), config.to_yaml());
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"config.yaml"}) << "no temporary files left";
   EXPECT_EQ(load_config(path), config);
   // A save that cannot happen throws and leaves nothing behind.
@@ -293,7 +274,7 @@ TEST(Config, SaveIsAtomicAndLoadsBack) {
 
 // The example in docs/config.md is a valid config.
 TEST(Config, DocsExampleLoads) {
-  const std::string docs = read(TANDEM_REFERENCE_DIR "/../../docs/config.md");
+  const std::string docs = read_file(TANDEM_REFERENCE_DIR "/../../docs/config.md");
   const std::string fence = "```yaml\n";
   const auto begin = docs.find(fence);
   ASSERT_NE(begin, std::string::npos) << "docs/config.md has no ```yaml example";

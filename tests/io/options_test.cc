@@ -20,18 +20,6 @@ using testing::error_message;
 
 using Type = OptionSpec::Type;
 
-// The message of the tandem::Error that `f` throws ("" and a test failure when it throws none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a tandem::Error";
-  return "";
-}
-
 TEST(Options, RegistryIsWellFormed) {
   std::set<std::string> keys;
   for (const OptionSpec& spec : option_registry()) {
@@ -160,7 +148,7 @@ TEST(Options, DefaultsReadBackTyped) {
 
 TEST(Options, GettersOfUndeclaredKeysOrWrongTypesAreErrors) {
   const Config config;
-  EXPECT_NE(error_of([&] { config.get_int("model.hidden_size"); }).find("model.hidden_size"),
+  EXPECT_NE(error_message([&] { config.get_int("model.hidden_size"); }).find("model.hidden_size"),
             std::string::npos);
   EXPECT_THROW(config.get_float("model.embedding_size"), Error);  // an int
   EXPECT_THROW(config.get_int("model.dropout"), Error);           // a float
@@ -196,14 +184,15 @@ TEST(Options, SetParsesEachType) {
 
 TEST(Options, BadValuesNameOriginKeyAndExpectation) {
   Config config;
-  std::string m = error_of([&] { config.set("model.encoder.hidden_size", "abc", "c.yaml:4"); });
+  std::string m =
+      error_message([&] { config.set("model.encoder.hidden_size", "abc", "c.yaml:4"); });
   EXPECT_NE(m.find("c.yaml:4: model.encoder.hidden_size: expected an integer >= 1, got 'abc'"),
             std::string::npos)
       << m;
   for (const char* bad : {"1.5", "1e3", "", " 3", "0", "-2", "99999999999999999999"}) {
     EXPECT_THROW(config.set("model.encoder.hidden_size", bad, "t"), Error) << bad;
   }
-  m = error_of([&] { config.set("model.dropout", "1", "--set"); });
+  m = error_message([&] { config.set("model.dropout", "1", "--set"); });
   EXPECT_NE(m.find("--set: model.dropout: expected a number in [0, 1), got '1'"), std::string::npos)
       << m;
   for (const char* bad : {"-0.1", "nan", "inf", ".inf", "0.5x", "half"}) {
@@ -212,19 +201,19 @@ TEST(Options, BadValuesNameOriginKeyAndExpectation) {
   EXPECT_NO_THROW(config.set("train.teacher_forcing", "1", "t"));  // [0, 1] includes 1
   EXPECT_THROW(config.set("train.label_smoothing", "1.0", "t"), Error);
   EXPECT_THROW(config.set("train.learning_rate", "0", "t"), Error);  // > 0
-  m = error_of([&] { config.set("train.learning_rate", "0", "t"); });
+  m = error_message([&] { config.set("train.learning_rate", "0", "t"); });
   EXPECT_NE(m.find("expected a number > 0"), std::string::npos) << m;
-  m = error_of([&] { config.set("model.input_feeding", "maybe", "c.yaml:9"); });
+  m = error_message([&] { config.set("model.input_feeding", "maybe", "c.yaml:9"); });
   EXPECT_NE(m.find("c.yaml:9: model.input_feeding: expected a boolean (true or false), got "
                    "'maybe'"),
             std::string::npos)
       << m;
-  m = error_of([&] { config.set("model.attention", "luong_dot", "c.yaml:3"); });
+  m = error_message([&] { config.set("model.attention", "luong_dot", "c.yaml:3"); });
   EXPECT_NE(m.find("c.yaml:3: model.attention: invalid choice 'luong_dot'; valid choices: none, "
                    "bahdanau, luong-dot, luong-general (did you mean luong-dot?)"),
             std::string::npos)
       << m;
-  m = error_of([&] { config.set("model.cell", "rnn", "--set"); });
+  m = error_message([&] { config.set("model.cell", "rnn", "--set"); });
   EXPECT_NE(m.find("--set: model.cell: invalid choice 'rnn'; valid choices: gru, lstm"),
             std::string::npos)
       << m;
@@ -233,7 +222,7 @@ TEST(Options, BadValuesNameOriginKeyAndExpectation) {
 
 TEST(Options, UnknownKeysSuggestTheClosestAndListTheSection) {
   Config config;
-  std::string m = error_of([&] { config.set("model.hidden_size", "3", "c.yaml:2"); });
+  std::string m = error_message([&] { config.set("model.hidden_size", "3", "c.yaml:2"); });
   EXPECT_NE(m.find("c.yaml:2: unknown key 'model.hidden_size' (did you mean "
                    "model.encoder.hidden_size or model.decoder.hidden_size?)"),
             std::string::npos)
