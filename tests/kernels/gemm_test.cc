@@ -12,16 +12,16 @@ namespace tandem::kernels {
 namespace {
 
 // C = alpha·op(A)·op(B) + beta·C, the obvious way, in double.
-void reference_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
-                    const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
-                    int64_t ldc) {
+void reference_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                    int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       double sum = 0.0;
       for (int64_t p = 0; p < k; ++p)
         sum += static_cast<double>(ta ? a[p * lda + i] : a[i * lda + p]) *
                (tb ? b[j * ldb + p] : b[p * ldb + j]);
-      c[i * ldc + j] = static_cast<float>(alpha * sum + (beta == 0.0f ? 0.0 : beta * c[i * ldc + j]));
+      c[i * ldc + j] =
+          static_cast<float>(alpha * sum + (beta == 0.0f ? 0.0 : beta * c[i * ldc + j]));
     }
 }
 
@@ -37,7 +37,8 @@ TEST(Gemm, MatchesTheTripleLoopForEveryTransposeAndShape) {
     for (bool tb : {false, true})
       for (auto [m, n, k] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
                {1, 1, 1}, {1, 7, 5}, {1, 64, 33}, {3, 5, 7}, {16, 9, 40}, {64, 48, 32}})
-        for (auto [alpha, beta] : std::vector<std::pair<float, float>>{{1, 0}, {0.5f, 1}, {-2, 0.25f}}) {
+        for (auto [alpha, beta] :
+             std::vector<std::pair<float, float>>{{1, 0}, {0.5f, 1}, {-2, 0.25f}}) {
           // Row strides wider than the rows: a slice of a bigger matrix.
           const int64_t lda = (ta ? m : k) + 2, ldb = (tb ? k : n) + 3, ldc = n + 1;
           const auto a = random_values((ta ? k : m) * lda, rng);

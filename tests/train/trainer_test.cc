@@ -9,10 +9,10 @@
 #include <filesystem>
 
 #include "cli/translate.h"
-#include "support/temp_dir.h"
 #include "io/config.h"
 #include "io/model_dir.h"
 #include "io/safetensors.h"
+#include "support/temp_dir.h"
 
 namespace tandem {
 namespace {
