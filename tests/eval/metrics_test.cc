@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "support/temp_dir.h"
 #include "eval/bleu.h"
 #include "eval/chrf.h"
+#include "support/temp_dir.h"
 
 namespace tandem::eval {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "support/temp_dir.h"
 #include "eval/edit_distance.h"
+#include "support/temp_dir.h"
 
 namespace tandem::eval {
 namespace {
