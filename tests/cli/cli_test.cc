@@ -90,5 +90,28 @@ TEST(Cli, TranslateErrorsAndEmptyLines) {
   EXPECT_NE(usage.status, -1);
 }
 
+TEST(Cli, EvalScoresFilesAndRejectsBadOnes) {
+  TempDir dir;
+  dir.write("hyp.txt", "the cat sat on the mat\nhello world\n");
+  dir.write("ref.txt", "the cat sat on the mat\nhello there world\n");
+  CommandResult ok = run("eval -i " + dir.file("hyp.txt") + " -r " + dir.file("ref.txt") +
+                         " -m bleu chrf wer exact");
+  ASSERT_EQ(ok.status, 0) << ok.output;
+  EXPECT_NE(ok.output.find("BLEU = "), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("Exact = 50.00"), std::string::npos) << ok.output;
+  CommandResult json = run("eval --json -i " + dir.file("hyp.txt") + " -r " + dir.file("ref.txt"));
+  ASSERT_EQ(json.status, 0) << json.output;
+  EXPECT_EQ(json.output.front(), '[');
+  dir.write("short.txt", "one line\n");
+  expect_error(run("eval -i " + dir.file("hyp.txt") + " -r " + dir.file("short.txt")), "short.txt");
+  dir.write("empty.txt", "");
+  expect_error(run("eval -i " + dir.file("empty.txt") + " -r " + dir.file("empty.txt")),
+               "nothing to evaluate");
+  dir.write("bad.txt", "fine\n\xff\n");
+  expect_error(run("eval -i " + dir.file("bad.txt") + " -r " + dir.file("ref.txt")), "bad.txt");
+  expect_error(run("eval -i " + dir.file("hyp.txt") + " -r " + dir.file("ref.txt") + " -m blue"),
+               "bleu");
+}
+
 }  // namespace
 }  // namespace tandem
