@@ -82,8 +82,7 @@ Var linear(Var x, Var weight, Var bias) {
     check_shape(bias.shape() == Shape{out}, "linear", [&] {
       return "bias " + bias.shape().to_string() + " should be [" + std::to_string(out) + "]";
     });
-    const float* b = bias.value().data();
-    for (int64_t r = 0; r < rows; ++r) std::copy(b, b + out, y.data() + r * out);
+    kernels::broadcast_rows(rows, out, bias.value().data(), y.data());
     beta = 1.0f;
   }
   kernels::gemm(false, true, rows, out, in, 1.0f, x.value().data(), weight.value().data(), beta,

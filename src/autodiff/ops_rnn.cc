@@ -71,8 +71,7 @@ Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh) {
     return "b_hh " + b_hh.shape().to_string() + " should be [" + std::to_string(3 * H) + "]";
   });
   Tensor hg = g.new_tensor({B, 3 * H});
-  const float* b = b_hh.value().data();
-  for (int64_t r = 0; r < B; ++r) std::copy(b, b + 3 * H, hg.data() + r * 3 * H);
+  kernels::broadcast_rows(B, 3 * H, b_hh.value().data(), hg.data());
   kernels::gemm(false, true, B, 3 * H, H, 1.0f, h.value().data(), w_hh.value().data(), 1.0f,
                 hg.data());
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||

@@ -89,12 +89,8 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
   DecoderState state = model.decoder().initial_state(
       g, expand(g, model.encoder().encode(g, source, unused, false), K));
 
-  std::vector<int64_t> limit(B);
-  int64_t longest = 0;
-  for (int64_t b = 0; b < B; ++b) {
-    limit[b] = static_cast<int64_t>(so.max_length_ratio * source.lengths[b]) + so.max_length_offset;
-    longest = std::max(longest, limit[b]);
-  }
+  const std::vector<int64_t> limit = output_length_limits(source, so);
+  const int64_t longest = *std::max_element(limit.begin(), limit.end());
   // Only beam 0 of each sentence is alive at first: K copies of one start would fill the beam
   // with duplicates.
   std::vector<double> score(B * K, kDead);

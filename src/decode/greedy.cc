@@ -7,6 +7,14 @@
 
 namespace tandem {
 
+std::vector<int64_t> output_length_limits(const SourceBatch& source, const SearchOptions& options) {
+  std::vector<int64_t> limit(source.batch);
+  for (int64_t b = 0; b < source.batch; ++b)
+    limit[b] = static_cast<int64_t>(options.max_length_ratio * source.lengths[b]) +
+               options.max_length_offset;
+  return limit;
+}
+
 std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const SourceBatch& source,
                                       const SearchOptions& options) {
   NoGradGuard no_grad(g);
@@ -17,13 +25,8 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
   EncoderOutput encoded = model.encoder().encode(g, source, unused, false);
   DecoderState state = model.decoder().initial_state(g, encoded);
 
-  std::vector<int64_t> limit(B);
-  int64_t longest = 0;
-  for (int64_t b = 0; b < B; ++b) {
-    limit[b] = static_cast<int64_t>(options.max_length_ratio * source.lengths[b]) +
-               options.max_length_offset;
-    longest = std::max(longest, limit[b]);
-  }
+  const std::vector<int64_t> limit = output_length_limits(source, options);
+  const int64_t longest = *std::max_element(limit.begin(), limit.end());
   std::vector<int32_t> previous(B, options.bos_id);
   std::vector<bool> done(B, false);
   int64_t remaining = B;

@@ -22,6 +22,9 @@ struct Hypothesis {
   std::vector<std::vector<float>> attention;
 };
 
+// Each row's output length limit: max_length_ratio·(source length) + max_length_offset.
+std::vector<int64_t> output_length_limits(const SourceBatch& source, const SearchOptions& options);
+
 // Decodes every row of the batch in one pass of batched decoder steps; rows that have emitted
 // </s> ride along until all are done. Runs without a tape (NoGradGuard on g).
 std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const SourceBatch& source,

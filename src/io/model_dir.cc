@@ -68,7 +68,7 @@ LoadedModel load_model_dir(const std::string& dir) {
   loaded.model = std::make_unique<Seq2Seq>(
       model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()),
       unused);
-  io::load_parameters(weights, loaded.model->params());
+  io::copy_parameters(file, weights, loaded.model->params());  // the file is read once
   return loaded;
 }
 

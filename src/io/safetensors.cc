@@ -385,7 +385,10 @@ void save_parameters(const std::string& path, const ParameterStore& store,
 }
 
 void load_parameters(const std::string& path, ParameterStore& store) {
-  SafetensorsFile file = load_safetensors(path);
+  copy_parameters(load_safetensors(path), path, store);
+}
+
+void copy_parameters(const SafetensorsFile& file, const std::string& path, ParameterStore& store) {
   // Every difference is reported at once, and nothing is copied unless there are none.
   std::vector<std::string> problems;
   std::set<std::string> in_file;

@@ -49,5 +49,7 @@ void save_parameters(const std::string& path, const ParameterStore& store,
 // store must hold exactly the same names with the same shapes; otherwise throws tandem::Error
 // listing every difference, having changed nothing.
 void load_parameters(const std::string& path, ParameterStore& store);
+// The same from a file already read (`path` names it in messages).
+void copy_parameters(const SafetensorsFile& file, const std::string& path, ParameterStore& store);
 
 }  // namespace tandem::io

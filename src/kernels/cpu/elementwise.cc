@@ -43,6 +43,10 @@ void add_row_broadcast(int64_t rows, int64_t cols, const float* x, const float* 
   }
 }
 
+void broadcast_rows(int64_t rows, int64_t cols, const float* bias, float* out) {
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(out + r * cols, bias, cols * sizeof(float));
+}
+
 void sum_rows_accumulate(int64_t rows, int64_t cols, const float* dy, float* dbias) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* d = dy + r * cols;

@@ -17,6 +17,8 @@ void mul_accumulate(int64_t n, const float* a, const float* b, float* out);  // 
 
 // out[r, c] = x[r, c] + bias[c] for a (rows, cols) matrix.
 void add_row_broadcast(int64_t rows, int64_t cols, const float* x, const float* bias, float* out);
+// out[r, c] = bias[c]: a bias laid into every row, for a GEMM to accumulate onto (beta = 1).
+void broadcast_rows(int64_t rows, int64_t cols, const float* bias, float* out);
 // dbias[c] += Σ_r dy[r, c]: the backward of the broadcast.
 void sum_rows_accumulate(int64_t rows, int64_t cols, const float* dy, float* dbias);
 
