@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev         # safetensors headers, JSON output
   libyaml-cpp-dev            # config.yaml
   libcli11-dev               # command-line parsing
+  libsentencepiece-dev       # subword tokenisation (tandem vocab, tokenizer spm)
+  libcpp-httplib-dev         # tandem serve
   python3 python3-pip        # example data preparation (pip download from PyPI)
   fonts-wqy-zenhei           # a CJK font, so attention heatmaps (SVG) show Chinese
   librsvg2-bin               # rsvg-convert: SVG heatmaps to PNG

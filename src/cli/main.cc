@@ -1,13 +1,16 @@
-// The tandem command: `tandem train`, `translate`, `eval` and `plot-attention`. Errors become
-// "error: …" on stderr and exit status 1, never a crash.
+// The tandem command: `tandem train`, `translate`, `eval`, `plot-attention` and `vocab`. Errors
+// become "error: …" on stderr and exit status 1, never a crash.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
 
 #include "cli/attention_svg.h"
 #include "cli/translate.h"
 #include "data/corpus.h"
+#include "data/spm_tokenizer.h"
+#include "data/spm_trainer.h"
 #include "data/utf8.h"
 #include "eval/metrics.h"
 #include "io/atomic_file.h"
@@ -109,6 +112,18 @@ int run_plot(const std::string& model_dir, const std::string& text, const std::s
   return 0;
 }
 
+// Trains a SentencePiece model on text files and writes it atomically.
+int run_vocab(const std::vector<std::string>& inputs, const std::string& output,
+              const data::SpmTrainOptions& options) {
+  const std::string model = data::train_sentencepiece(inputs, options);
+  io::write_file_atomically(output,
+                            [&](std::ostream& os) { os.write(model.data(), model.size()); });
+  const data::SpmTokenizer check_loads(model, output);
+  std::fprintf(stderr, "wrote %s: %s model, %lld pieces\n", output.c_str(), options.type.c_str(),
+               static_cast<long long>(check_loads.piece_count()));
+  return 0;
+}
+
 // Scores a hypothesis file against one or more reference files.
 int run_eval(const std::string& hypotheses, const std::vector<std::string>& references,
              const std::vector<std::string>& metrics, bool json) {
@@ -176,6 +191,34 @@ int main(int argc, char** argv) {
                        "any of bleu, chrf, chrf++, wer, per, exact (default: bleu chrf)");
   eval_cmd->add_flag("--json", eval_json, "print JSON instead of sacreBLEU-style lines");
 
+  std::vector<std::string> vocab_inputs;
+  std::string vocab_output;
+  data::SpmTrainOptions spm;
+  CLI::App* vocab_cmd = app.add_subcommand(
+      "vocab", "train a SentencePiece subword model (for data.*_tokenizer: spm)");
+  vocab_cmd->add_option("--input,-i", vocab_inputs, "training text, one sentence per line")
+      ->required();
+  vocab_cmd->add_option("--output,-o", vocab_output, "the model file to write (e.g. spm.model)")
+      ->required();
+  vocab_cmd->add_option("--type", spm.type, "unigram or bpe")
+      ->check(CLI::IsMember({"unigram", "bpe"}))
+      ->capture_default_str();
+  vocab_cmd->add_option("--size", spm.vocab_size, "vocabulary size, in pieces")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  vocab_cmd
+      ->add_option("--character-coverage", spm.character_coverage,
+                   "share of the characters the pieces cover (rarer ones become <unk>); 1.0 for "
+                   "small alphabets, 0.9995 for Chinese or Japanese")
+      ->check(CLI::Range(1e-6, 1.0))
+      ->capture_default_str();
+  vocab_cmd
+      ->add_option("--max-sentences", spm.max_sentences,
+                   "train on a seeded sample of this many lines when there are more")
+      ->check(CLI::Range(int64_t{101}, std::numeric_limits<int64_t>::max()))
+      ->capture_default_str();
+
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -185,6 +228,7 @@ int main(int argc, char** argv) {
     if (*train_cmd) return run_train(config_path, overrides, resume);
     if (*plot_cmd) return run_plot(plot_model, plot_text, plot_output, plot_beam);
     if (*eval_cmd) return run_eval(eval_hypotheses, eval_references, eval_metrics, eval_json);
+    if (*vocab_cmd) return run_vocab(vocab_inputs, vocab_output, spm);
     return run_translate(t);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

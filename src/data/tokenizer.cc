@@ -1,6 +1,7 @@
 // The tokenizer factory and the character and word tokenizers.
 #include "data/tokenizer.h"
 
+#include "data/spm_tokenizer.h"
 #include "data/utf8.h"
 #include "tensor/error.h"
 
@@ -20,10 +21,14 @@ bool is_ascii_space(char c) {
 
 }  // namespace
 
-std::unique_ptr<Tokenizer> make_tokenizer(const std::string& kind) {
+std::unique_ptr<Tokenizer> make_tokenizer(const std::string& kind, const std::string& spm_model) {
   if (kind == "char") return std::make_unique<CharTokenizer>();
   if (kind == "word") return std::make_unique<WordTokenizer>();
-  throw Error("unknown tokenizer '" + kind + "'; valid kinds: char, word");
+  if (kind == "spm") {
+    check(!spm_model.empty(), "the spm tokenizer needs a SentencePiece model file");
+    return SpmTokenizer::from_file(spm_model);
+  }
+  throw Error("unknown tokenizer '" + kind + "'; valid kinds: char, word, spm");
 }
 
 std::vector<std::string> CharTokenizer::encode(std::string_view line) const {

@@ -8,7 +8,7 @@
 
 namespace tandem::data {
 
-// Text → tokens → text. Subword tokenizers (SentencePiece) implement the same interface later.
+// Text → tokens → text: characters, words or SentencePiece subwords (data/spm_tokenizer.h).
 // encode() throws tandem::Error (naming the byte offset) for text that is not valid UTF-8, so a
 // vocabulary only ever holds valid UTF-8.
 class Tokenizer {
@@ -17,10 +17,15 @@ class Tokenizer {
   virtual std::vector<std::string> encode(std::string_view line) const = 0;
   virtual std::string decode(const std::vector<std::string>& tokens) const = 0;
   virtual std::string kind() const = 0;  // the name make_tokenizer() knows it by
+  // What make_tokenizer() needs besides the kind to rebuild this tokenizer (the SentencePiece
+  // model, saved in the model folder); empty for char and word.
+  virtual std::string model_bytes() const { return {}; }
 };
 
-// "char" or "word"; anything else throws tandem::Error listing the valid kinds.
-std::unique_ptr<Tokenizer> make_tokenizer(const std::string& kind);
+// "char", "word" or "spm" (which reads the SentencePiece model file `spm_model`); anything else
+// throws tandem::Error listing the valid kinds.
+std::unique_ptr<Tokenizer> make_tokenizer(const std::string& kind,
+                                          const std::string& spm_model = "");
 
 // One token per Unicode code point, so that any script works ("我爱北京", "Straße"). Each space
 // (U+0020) becomes the visible token "▁" (U+2581, as in SentencePiece). A literal "▁" in the text

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "io/atomic_file.h"
 #include "io/config.h"
 #include "io/safetensors.h"
 #include "tensor/error.h"
@@ -18,6 +19,31 @@ const char* kSourceVocabFile = "source.vocab";
 const char* kTargetVocabFile = "target.vocab";
 const char* kWeightsFile = "model.safetensors";
 
+// The folder's copy of a side's SentencePiece model ("source" or "target").
+fs::path spm_file(const std::string& dir, const std::string& side) {
+  return fs::path(dir) / (side + ".spm");
+}
+
+void save_tokenizer(const std::string& dir, const std::string& side,
+                    const data::Tokenizer& tokenizer) {
+  const std::string bytes = tokenizer.model_bytes();
+  if (bytes.empty()) return;
+  io::write_file_atomically(spm_file(dir, side).string(),
+                            [&](std::ostream& os) { os.write(bytes.data(), bytes.size()); });
+}
+
+std::unique_ptr<data::Tokenizer> load_tokenizer(const std::string& dir, const Config& config,
+                                                const std::string& side) {
+  const std::string& kind = config.get_string("data." + side + "_tokenizer");
+  if (kind != "spm") return data::make_tokenizer(kind);
+  const std::string path = spm_file(dir, side).string();
+  check(fs::exists(path), [&] {
+    return "model folder " + dir + " has no " + side + ".spm (its config says data." + side +
+           "_tokenizer: spm)";
+  });
+  return data::make_tokenizer(kind, path);
+}
+
 io::Metadata weights_metadata() {
   return {{"format", "tandem"}, {"format_version", std::to_string(kModelFormatVersion)}};
 }
@@ -28,14 +54,15 @@ void save_model_weights(const std::string& path, const Seq2Seq& model) {
   io::save_parameters(path, model.params(), weights_metadata());
 }
 
-void save_model_dir(const std::string& dir, const Config& config, const data::Vocab& source,
-                    const data::Vocab& target, const Seq2Seq& model) {
+void save_model_dir(const std::string& dir, const ModelFiles& files, const Seq2Seq& model) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   check(!ec, [&] { return "cannot create the model folder " + dir + ": " + ec.message(); });
-  save_config((fs::path(dir) / kConfigFile).string(), config);
-  source.save((fs::path(dir) / kSourceVocabFile).string());
-  target.save((fs::path(dir) / kTargetVocabFile).string());
+  save_config((fs::path(dir) / kConfigFile).string(), files.config);
+  files.source_vocab.save((fs::path(dir) / kSourceVocabFile).string());
+  files.target_vocab.save((fs::path(dir) / kTargetVocabFile).string());
+  save_tokenizer(dir, "source", files.source_tokenizer);
+  save_tokenizer(dir, "target", files.target_tokenizer);
   save_model_weights((fs::path(dir) / kWeightsFile).string(), model);
 }
 
@@ -62,8 +89,8 @@ LoadedModel load_model_dir(const std::string& dir) {
   loaded.config = load_config((fs::path(dir) / kConfigFile).string());
   loaded.source_vocab = data::Vocab::load((fs::path(dir) / kSourceVocabFile).string());
   loaded.target_vocab = data::Vocab::load((fs::path(dir) / kTargetVocabFile).string());
-  loaded.source_tokenizer = data::make_tokenizer(loaded.config.get_string("data.source_tokenizer"));
-  loaded.target_tokenizer = data::make_tokenizer(loaded.config.get_string("data.target_tokenizer"));
+  loaded.source_tokenizer = load_tokenizer(dir, loaded.config, "source");
+  loaded.target_tokenizer = load_tokenizer(dir, loaded.config, "target");
   Rng unused(0);  // the initial values are overwritten by the weights
   loaded.model = std::make_unique<Seq2Seq>(
       model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()),

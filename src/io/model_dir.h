@@ -23,15 +23,23 @@ struct LoadedModel {
   std::unique_ptr<Seq2Seq> model;
 };
 
-// Writes config.yaml, source.vocab, target.vocab and model.safetensors into `dir` (created if
-// missing), each atomically; the weights go last, so a folder with weights is complete.
-void save_model_dir(const std::string& dir, const Config& config, const data::Vocab& source,
-                    const data::Vocab& target, const Seq2Seq& model);
+// What a model folder holds besides the weights.
+struct ModelFiles {
+  const Config& config;
+  const data::Vocab &source_vocab, &target_vocab;
+  const data::Tokenizer &source_tokenizer, &target_tokenizer;
+};
+
+// Writes config.yaml, source.vocab, target.vocab, the SentencePiece models of spm tokenizers
+// (source.spm, target.spm) and model.safetensors into `dir` (created if missing), each
+// atomically; the weights go last, so a folder with weights is complete.
+void save_model_dir(const std::string& dir, const ModelFiles& files, const Seq2Seq& model);
 // Writes only the weights (a checkpoint of a model whose other files are in place).
 void save_model_weights(const std::string& path, const Seq2Seq& model);
 
-// Reads a folder written by save_model_dir. Errors name the folder and the missing or bad
-// piece: no such folder, a missing file, a format version this build does not read, weights
+// Reads a folder written by save_model_dir; spm tokenizers load the folder's copies of their
+// SentencePiece models, whatever data.*_spm_model says. Errors name the folder and the missing or
+// bad piece: no such folder, a missing file, a format version this build does not read, weights
 // that do not fit the configuration.
 LoadedModel load_model_dir(const std::string& dir);
 

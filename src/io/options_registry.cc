@@ -124,14 +124,26 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kChoice,
        .default_value = "char",
        .help = "how source lines become tokens: char = one token per Unicode character, word "
-               "= whitespace-separated words",
-       .choices = {"char", "word"}},
+               "= whitespace-separated words, spm = SentencePiece subwords (see "
+               "data.source_spm_model)",
+       .choices = {"char", "word", "spm"}},
+      {.key = "data.source_spm_model",
+       .type = T::kString,
+       .default_value = "",
+       .help = "the SentencePiece model (made by `tandem vocab`) of the spm source tokenizer; the "
+               "model folder keeps a copy, so translation needs only the folder"},
       {.key = "data.target_tokenizer",
        .type = T::kChoice,
        .default_value = "char",
        .help = "how target lines become tokens: char = one token per Unicode character, word "
-               "= whitespace-separated words",
-       .choices = {"char", "word"}},
+               "= whitespace-separated words, spm = SentencePiece subwords (see "
+               "data.target_spm_model)",
+       .choices = {"char", "word", "spm"}},
+      {.key = "data.target_spm_model",
+       .type = T::kString,
+       .default_value = "",
+       .help = "the SentencePiece model (made by `tandem vocab`) of the spm target tokenizer; the "
+               "model folder keeps a copy, so translation needs only the folder"},
       {.key = "data.min_frequency",
        .type = T::kInt,
        .default_value = "1",

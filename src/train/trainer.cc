@@ -109,13 +109,18 @@ TrainSummary train(const Config& config, bool resume) {
   check(!resume || !checkpoint.empty(),
         [&] { return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from"; });
 
-  // A resumed run keeps the vocabularies it started with.
+  // A resumed run keeps the vocabularies and SentencePiece models it started with.
   std::optional<data::Vocab> saved_source, saved_target;
+  Config data_config = config;
   if (resume) {
     saved_source = data::Vocab::load((fs::path(model_dir) / "source.vocab").string());
     saved_target = data::Vocab::load((fs::path(model_dir) / "target.vocab").string());
+    for (const std::string side : {"source", "target"})
+      if (config.get_string("data." + side + "_tokenizer") == "spm")
+        data_config.set("data." + side + "_spm_model",
+                        (fs::path(model_dir) / (side + ".spm")).string(), "--resume");
   }
-  TrainingData data = load_training_data(config, saved_source ? &*saved_source : nullptr,
+  TrainingData data = load_training_data(data_config, saved_source ? &*saved_source : nullptr,
                                          saved_target ? &*saved_target : nullptr);
   const uint64_t seed = static_cast<uint64_t>(config.get_int("train.seed"));
   data::BatchOptions batching;
@@ -152,7 +157,11 @@ TrainSummary train(const Config& config, bool resume) {
   const std::string log_file = config.get_string("train.log_file");
 
   fs::create_directories(model_dir);
-  if (!resume) save_model_dir(model_dir, config, data.source_vocab, data.target_vocab, model);
+  if (!resume)
+    save_model_dir(model_dir,
+                   {config, data.source_vocab, data.target_vocab, *data.source_tokenizer,
+                    *data.target_tokenizer},
+                   model);
   Progress progress(log_file.empty() ? "" : (fs::path(model_dir) / log_file).string(), resume,
                     max_steps, config.get_int("train.log_every"));
   char intro[256];

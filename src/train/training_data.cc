@@ -54,13 +54,25 @@ std::vector<data::Example> encode_all(const data::Vocab& sv, const data::Vocab& 
   return out;
 }
 
+// The tokenizer of one side ("source" or "target"), with the SentencePiece model it names.
+std::unique_ptr<data::Tokenizer> side_tokenizer(const Config& config, const std::string& side) {
+  const std::string& kind = config.get_string("data." + side + "_tokenizer");
+  const std::string& spm_model = config.get_string("data." + side + "_spm_model");
+  check(kind != "spm" || !spm_model.empty(), [&] {
+    return "data." + side + "_tokenizer is spm but data." + side +
+           "_spm_model is not set: make a SentencePiece model with `tandem vocab` and name it "
+           "there";
+  });
+  return data::make_tokenizer(kind, spm_model);
+}
+
 }  // namespace
 
 TrainingData load_training_data(const Config& config, const data::Vocab* source_vocab,
                                 const data::Vocab* target_vocab) {
   TrainingData d;
-  d.source_tokenizer = data::make_tokenizer(config.get_string("data.source_tokenizer"));
-  d.target_tokenizer = data::make_tokenizer(config.get_string("data.target_tokenizer"));
+  d.source_tokenizer = side_tokenizer(config, "source");
+  d.target_tokenizer = side_tokenizer(config, "target");
   const data::ParallelText train = read_side(config, "train", true);
   const data::ParallelText dev = read_side(config, "dev", false);
   auto train_src = tokenize_all(*d.source_tokenizer, train.source);

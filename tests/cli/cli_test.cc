@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -111,6 +112,45 @@ TEST(Cli, EvalScoresFilesAndRejectsBadOnes) {
   expect_error(run("eval -i " + dir.file("bad.txt") + " -r " + dir.file("ref.txt")), "bad.txt");
   expect_error(run("eval -i " + dir.file("hyp.txt") + " -r " + dir.file("ref.txt") + " -m blue"),
                "bleu");
+}
+
+TEST(Cli, VocabTrainsASentencePieceModelThatTrainAndTranslateUse) {
+  TempDir dir;
+  std::string src, tgt;
+  for (int i = 0; i < 150; ++i) {
+    const std::string a = std::to_string(i * 7919 % 1000), b = std::to_string(i * 104729 % 1000);
+    src += "copy " + a + " and " + b + "\n";
+    tgt += "kopiere " + a + " und " + b + "\n";
+  }
+  dir.write("a.src", src);
+  dir.write("a.tgt", tgt);
+  CommandResult ok = run("vocab -i " + dir.file("a.src") + " -i " + dir.file("a.tgt") + " -o " +
+                         dir.file("joint.model") + " --type bpe --size 40");
+  ASSERT_EQ(ok.status, 0) << ok.output;
+  EXPECT_NE(ok.output.find("bpe model, 40 pieces"), std::string::npos) << ok.output;
+  CommandResult trained =
+      run("train --config " + config_for(dir) +
+          " --set data.source_tokenizer=spm"
+          " --set data.target_tokenizer=spm --set data.source_spm_model=" +
+          dir.file("joint.model") + " --set data.target_spm_model=" + dir.file("joint.model"));
+  ASSERT_EQ(trained.status, 0) << trained.output;
+  dir.write("in.txt", "copy 12 and 34\n");
+  CommandResult translated =
+      run("translate --model " + dir.file("model") + " --input " + dir.file("in.txt"));
+  ASSERT_EQ(translated.status, 0) << translated.output;
+  EXPECT_EQ(translated.output.find("\xE2\x96\x81"), std::string::npos)  // plain text, no "▁"
+      << translated.output;
+
+  expect_error(run("vocab -i " + dir.file("missing.txt") + " -o " + dir.file("x.model")),
+               "missing.txt");
+  expect_error(
+      run("vocab -i " + dir.file("a.src") + " -o " + dir.file("x.model") + " --size 100000"),
+      "Vocabulary size too high");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x.model")));
+  CommandResult bad_type =
+      run("vocab -i " + dir.file("a.src") + " -o " + dir.file("x.model") + " --type wordpiece");
+  EXPECT_NE(bad_type.status, 0);
+  EXPECT_NE(bad_type.output.find("wordpiece"), std::string::npos) << bad_type.output;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "cli/translate.h"
+#include "data/spm_trainer.h"
 #include "io/config.h"
 #include "io/model_dir.h"
 #include "io/safetensors.h"
@@ -146,6 +147,54 @@ TEST(ModelDir, MissingPieceOrWrongVersionIsAnErrorNamingIt) {
   weights.metadata["format_version"] = "99";
   io::save_safetensors(dir.file("m/model.safetensors"), weights.tensors, weights.metadata);
   EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("m")); }, "version 99");
+}
+
+TEST(ModelDir, FolderWithSentencePieceModelsIsSelfContainedAndTranslatesIdentically) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 60, 11);
+  write_reverse_corpus(dir, "dev", 10, 12);
+  data::SpmTrainOptions spm;
+  spm.type = "bpe";
+  spm.vocab_size = 12;
+  spm.character_coverage = 1.0;
+  const std::string spm_bytes =
+      data::train_sentencepiece({dir.file("train.src"), dir.file("train.tgt")}, spm);
+  dir.write("joint.spm.model", spm_bytes);
+  Config config = tiny_config(dir, dir.file("m"), 6);
+  for (const std::string side : {"source", "target"}) {
+    config.set("data." + side + "_tokenizer", "spm", "test");
+    config.set("data." + side + "_spm_model", dir.file("joint.spm.model"), "test");
+  }
+  train(config, false);
+
+  BeamOptions options;
+  options.beam_size = 3;
+  options.n_best = 2;
+  const std::vector<std::string> lines = {"a b c", "f e", "", "d d a b"};
+  const auto before = translate_lines(load_model_dir(dir.file("m")), lines, 2, options);
+  // Moved elsewhere, and without the SentencePiece model the config names, the folder still
+  // holds everything needed: the same outputs, the same scores.
+  std::filesystem::copy(dir.file("m"), dir.file("moved"), std::filesystem::copy_options::recursive);
+  std::filesystem::remove_all(dir.file("m"));
+  std::filesystem::remove(dir.file("joint.spm.model"));
+  const auto after = translate_lines(load_model_dir(dir.file("moved")), lines, 2, options);
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(before[i].source_tokens, after[i].source_tokens);
+    ASSERT_EQ(before[i].outputs.size(), after[i].outputs.size());
+    for (size_t k = 0; k < before[i].outputs.size(); ++k) {
+      EXPECT_EQ(before[i].outputs[k].text, after[i].outputs[k].text);
+      EXPECT_EQ(before[i].outputs[k].score, after[i].outputs[k].score);
+      // Plain text out: the pieces' "▁" markers became spaces.
+      EXPECT_EQ(before[i].outputs[k].text.find("\xE2\x96\x81"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(testing::read_file(dir.file("moved/source.spm")), spm_bytes);
+
+  std::filesystem::remove(dir.file("moved/target.spm"));
+  EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("moved")); }, "has no target.spm");
+  config.set("data.source_spm_model", "", "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "data.source_spm_model is not set");
 }
 
 }  // namespace
