@@ -1,0 +1,78 @@
+// Decoding speed of a trained model: greedy and beam-5 sentences/s at batch 64, and batch-1
+// greedy latency percentiles, as one JSON object (read by bench/compare).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/translate.h"
+#include "data/corpus.h"
+#include "kernels/cpu/gemm.h"
+
+using namespace tandem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double sentences_per_second(const LoadedModel& m, const std::vector<std::string>& lines,
+                            int64_t beam) {
+  BeamOptions options = beam_options_from(m.config, false);
+  options.beam_size = beam;
+  options.n_best = 1;
+  const auto start = Clock::now();
+  translate_lines(m, lines, 64, options);
+  return lines.size() / seconds_since(start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr,
+                 "usage: decode_bench MODEL_DIR SOURCE_FILE [greedy_lines beam_lines "
+                 "latency_lines threads]\n");
+    return 2;
+  }
+  try {
+    const LoadedModel m = load_model_dir(argv[1]);
+    const std::vector<std::string> all = data::read_lines(argv[2]);
+    auto count = [&](int i, size_t fallback) {
+      return std::min(all.size(), argc > i ? std::stoul(argv[i]) : fallback);
+    };
+    const size_t greedy_n = count(3, 3000), beam_n = count(4, 640), latency_n = count(5, 200);
+    kernels::set_gemm_threads(argc > 6 ? std::stoi(argv[6]) : 1);
+    const std::vector<std::string> greedy(all.begin(), all.begin() + greedy_n);
+    const std::vector<std::string> beam(all.begin(), all.begin() + beam_n);
+    const double greedy_rate = sentences_per_second(m, greedy, 1);
+    const double beam_rate = sentences_per_second(m, beam, 5);
+    BeamOptions one = beam_options_from(m.config, false);
+    one.beam_size = 1;
+    one.n_best = 1;
+    std::vector<double> ms;
+    for (size_t i = 0; i < latency_n; ++i) {
+      const auto start = Clock::now();
+      translate_lines(m, {all[i]}, 1, one);
+      ms.push_back(1000 * seconds_since(start));
+    }
+    std::sort(ms.begin(), ms.end());
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf(
+        "{\"greedy_sentences_per_s\": %.1f, \"beam5_sentences_per_s\": %.1f, "
+        "\"batch1_greedy_ms_p50\": %.3f, \"batch1_greedy_ms_p90\": %.3f, "
+        "\"peak_rss_mib\": %.1f}\n",
+        greedy_rate, beam_rate, ms[ms.size() / 2], ms[ms.size() * 9 / 10],
+        usage.ru_maxrss / 1024.0);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
