@@ -152,6 +152,12 @@ class Seq2Seq(nn.Module):
                 break
         return torch.stack(out, 1)
 
+    @staticmethod
+    def output_lengths(outputs):
+        """Tokens before the first </s> of each row of a (B, T) id matrix."""
+        ended = outputs.eq(EOS).cumsum(1).gt(0)
+        return (~ended).sum(1)
+
     @torch.no_grad()
     def beam(self, src, lengths, K):
         """Batched, vectorised beam search: B·K rows through each step, top-K of each sentence's
@@ -187,7 +193,7 @@ class Seq2Seq(nn.Module):
             if finished.all():
                 break
         best = (scores.view(-1) / length.clamp(min=1)).view(B, K).argmax(1)
-        return history[base.squeeze(1) + best]
+        return history[base.squeeze(1) + best]  # (B, T), </s>-padded
 
 
 def batches(examples, batch_size, pool_batches, rng):
@@ -277,9 +283,10 @@ def main():
         chosen = sorted(order[:lines])
         chosen.sort(key=lambda i: len(dec[i][0]))
         t0 = time.perf_counter()
-        for b in range(0, len(chosen), 64):
-            fn(*source_batch(dec, chosen[b:b + 64]))
+        outputs = [fn(*source_batch(dec, chosen[b:b + 64])) for b in range(0, len(chosen), 64)]
         result[name + "_sentences_per_s"] = len(chosen) / (time.perf_counter() - t0)
+        tokens = sum(Seq2Seq.output_lengths(o).sum().item() for o in outputs)
+        result[name + "_mean_output_tokens"] = tokens / len(chosen)
     latencies = []
     for i in range(args.latency_lines):
         t0 = time.perf_counter()

@@ -21,14 +21,20 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double sentences_per_second(const LoadedModel& m, const std::vector<std::string>& lines,
-                            int64_t beam) {
+struct Speed {
+  double sentences_per_s, mean_output_tokens;  // the latter: decoding work differs with it
+};
+
+Speed measure(const LoadedModel& m, const std::vector<std::string>& lines, int64_t beam) {
   BeamOptions options = beam_options_from(m.config, false);
   options.beam_size = beam;
   options.n_best = 1;
   const auto start = Clock::now();
-  translate_lines(m, lines, 64, options);
-  return lines.size() / seconds_since(start);
+  const std::vector<Translation> out = translate_lines(m, lines, 64, options);
+  const double seconds = seconds_since(start);
+  double tokens = 0;
+  for (const Translation& t : out) tokens += t.outputs.at(0).tokens.size() - 1;  // not </s>
+  return {lines.size() / seconds, tokens / lines.size()};
 }
 
 }  // namespace
@@ -50,8 +56,8 @@ int main(int argc, char** argv) {
     kernels::set_gemm_threads(argc > 6 ? std::stoi(argv[6]) : 1);
     const std::vector<std::string> greedy(all.begin(), all.begin() + greedy_n);
     const std::vector<std::string> beam(all.begin(), all.begin() + beam_n);
-    const double greedy_rate = sentences_per_second(m, greedy, 1);
-    const double beam_rate = sentences_per_second(m, beam, 5);
+    const Speed greedy_speed = measure(m, greedy, 1);
+    const Speed beam_speed = measure(m, beam, 5);
     BeamOptions one = beam_options_from(m.config, false);
     one.beam_size = 1;
     one.n_best = 1;
@@ -65,10 +71,12 @@ int main(int argc, char** argv) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf(
-        "{\"greedy_sentences_per_s\": %.1f, \"beam5_sentences_per_s\": %.1f, "
+        "{\"greedy_sentences_per_s\": %.1f, \"greedy_mean_output_tokens\": %.2f, "
+        "\"beam5_sentences_per_s\": %.1f, \"beam5_mean_output_tokens\": %.2f, "
         "\"batch1_greedy_ms_p50\": %.3f, \"batch1_greedy_ms_p90\": %.3f, "
         "\"peak_rss_mib\": %.1f}\n",
-        greedy_rate, beam_rate, ms[ms.size() / 2], ms[ms.size() * 9 / 10],
+        greedy_speed.sentences_per_s, greedy_speed.mean_output_tokens, beam_speed.sentences_per_s,
+        beam_speed.mean_output_tokens, ms[ms.size() / 2], ms[ms.size() * 9 / 10],
         usage.ru_maxrss / 1024.0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
