@@ -91,10 +91,8 @@ LoadedModel load_model_dir(const std::string& dir) {
   loaded.target_vocab = data::Vocab::load((fs::path(dir) / kTargetVocabFile).string());
   loaded.source_tokenizer = load_tokenizer(dir, loaded.config, "source");
   loaded.target_tokenizer = load_tokenizer(dir, loaded.config, "target");
-  Rng unused(0);  // the initial values are overwritten by the weights
   loaded.model = std::make_unique<Seq2Seq>(
-      model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()),
-      unused);
+      model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()));
   io::copy_parameters(file, weights, loaded.model->params());  // the file is read once
   return loaded;
 }

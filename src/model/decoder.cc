@@ -34,7 +34,7 @@ Decoder::Decoder(ParameterStore& store, const ModelConfig& config, Rng& rng)
           config.attention_size > 0 ? config.attention_size : config.decoder_hidden, rng)),
       combine_(store, "decoder.combine", config.decoder_hidden + config.encoder_output_size(),
                config.output_features(), rng, /*bias=*/false) {
-  init::uniform(embedding_->value, -0.1f, 0.1f, rng);
+  if (store.initialises()) init::uniform(embedding_->value, -0.1f, 0.1f, rng);
   const int parts = config.cell == CellType::kLstm ? 2 : 1;
   cells_.reserve(config.decoder_layers);
   bridges_.reserve(config.decoder_layers * parts);

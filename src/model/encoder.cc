@@ -15,7 +15,7 @@ Encoder::Encoder(ParameterStore& store, const ModelConfig& config, Rng& rng)
            RnnOptions{config.cell, config.embedding_size, config.encoder_hidden,
                       config.encoder_layers, config.bidirectional, config.dropout},
            rng) {
-  init::uniform(embedding_->value, -0.1f, 0.1f, rng);
+  if (store.initialises()) init::uniform(embedding_->value, -0.1f, 0.1f, rng);
 }
 
 EncoderOutput Encoder::encode(Graph& g, const SourceBatch& source, Rng& rng, bool training) const {

@@ -9,7 +9,16 @@
 
 namespace tandem {
 
-Seq2Seq::Seq2Seq(const ModelConfig& config, Rng& init_rng) : config_(config) {
+Seq2Seq::Seq2Seq(const ModelConfig& config) : config_(config) {
+  params_.set_initialises(false);
+  Rng unused(0);
+  build(unused);
+}
+
+Seq2Seq::Seq2Seq(const ModelConfig& config, Rng& init_rng) : config_(config) { build(init_rng); }
+
+void Seq2Seq::build(Rng& init_rng) {
+  const ModelConfig& config = config_;
   check(config.source_vocab > 0 && config.target_vocab > 0,
         "the model needs non-empty source and target vocabularies");
   check(!config.tie_embeddings || config.output_features() == config.embedding_size,

@@ -26,6 +26,8 @@ class Seq2Seq {
  public:
   // Creates and initialises every parameter from init_rng.
   Seq2Seq(const ModelConfig& config, Rng& init_rng);
+  // Creates every parameter zero-filled, for weights loaded next (no random draws).
+  explicit Seq2Seq(const ModelConfig& config);
 
   // Mean cross-entropy per target token. Below teacher_forcing 1, each row's next input is the
   // model's own greedy prediction with probability 1 − teacher_forcing (Bengio et al. 2015).
@@ -39,6 +41,8 @@ class Seq2Seq {
   const Decoder& decoder() const { return *decoder_; }
 
  private:
+  void build(Rng& init_rng);
+
   ModelConfig config_;
   ParameterStore params_;
   std::unique_ptr<Encoder> encoder_;

@@ -15,7 +15,7 @@ AdditiveAttention::AdditiveAttention(ParameterStore& store, const std::string& n
       key_(store, name + ".key", memory_size, attention_size, rng, /*bias=*/true),
       v_(&store.create(name + ".v", {attention_size})) {
   const float a = 1.0f / std::sqrt(static_cast<float>(attention_size));
-  init::uniform(v_->value, -a, a, rng);
+  if (store.initialises()) init::uniform(v_->value, -a, a, rng);
 }
 
 Var AdditiveAttention::precompute_keys(Graph& g, Var memory) const { return key_(g, memory); }

@@ -9,7 +9,7 @@ namespace tandem {
 Linear::Linear(ParameterStore& store, const std::string& name, int64_t in, int64_t out, Rng& rng,
                bool bias) {
   weight_ = &store.create(name + ".W", {out, in});
-  init::xavier_uniform(weight_->value, rng);
+  if (store.initialises()) init::xavier_uniform(weight_->value, rng);
   if (bias) bias_ = &store.create(name + ".b", {out});
 }
 

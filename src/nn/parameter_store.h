@@ -38,7 +38,14 @@ class ParameterStore {
 
   void zero_grad();
 
+  // Whether layers fill new parameters with their random initial values. A model about to be
+  // overwritten by loaded weights turns this off: the orthogonal initialiser alone was most of
+  // the start-up time of a `tandem translate` call.
+  bool initialises() const { return initialises_; }
+  void set_initialises(bool on) { initialises_ = on; }
+
  private:
+  bool initialises_ = true;
   std::deque<Parameter> params_;
   std::map<std::string, size_t, std::less<>> index_;
 };

@@ -23,6 +23,7 @@ RnnCell::RnnCell(ParameterStore& store, const std::string& name, CellType type, 
   if (type == CellType::kGru) b_hh_ = &store.create(name + ".b_hh", {G});
   // Xavier for the input weights, one orthogonal block per gate for the recurrent ones (Saxe
   // et al. 2014), and for LSTM a forget-gate bias of 1 (Jozefowicz et al. 2015, §2.2).
+  if (!store.initialises()) return;
   init::xavier_uniform(w_ih_->value, rng);
   init::orthogonal_blocks(w_hh_->value, gates(), rng);
   if (type == CellType::kLstm)
