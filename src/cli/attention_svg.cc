@@ -50,8 +50,11 @@ std::string attention_svg(const std::vector<std::string>& source,
   double left = 0, top = 0;
   for (const std::string& s : output) left = std::max(left, text_width(s) * char_w);
   for (const std::string& s : source) top = std::max(top, text_width(s) * char_w);
+  // Labels as wide as a cell at most (characters, Chinese included) stand upright above their
+  // column; longer ones run at 45°, which needs less height than their length.
+  const bool upright = top <= cell - 4;
   left += pad * 2;
-  top = top * 0.75 + pad * 2;  // labels run at 45°, so they need less height than length
+  top = upright ? 14 + pad * 2 : top * 0.75 + pad * 2;
   const double width = left + cell * source.size() + pad * 3;
   const double height = top + cell * output.size() + pad;
   std::string svg;
@@ -65,8 +68,11 @@ std::string attention_svg(const std::vector<std::string>& source,
   svg += buf;
   for (size_t j = 0; j < source.size(); ++j) {
     const double x = left + cell * (j + 0.5), y = top - 6;
-    std::snprintf(buf, sizeof buf,
-                  "<text x=\"%.1f\" y=\"%.1f\" transform=\"rotate(-45 %.1f %.1f)\">", x, y, x, y);
+    if (upright)
+      std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x, y);
+    else
+      std::snprintf(buf, sizeof buf,
+                    "<text x=\"%.1f\" y=\"%.1f\" transform=\"rotate(-45 %.1f %.1f)\">", x, y, x, y);
     svg += buf + escape_xml(source[j]) + "</text>\n";
   }
   for (size_t i = 0; i < output.size(); ++i) {

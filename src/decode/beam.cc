@@ -117,8 +117,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
 
   for (int64_t t = 0; t <= longest; ++t) {
     const Decoder::Step step = model.decoder().step(g, previous, state, unused, false);
-    const Tensor log_probs =
-        ops::log_softmax(model.decoder().logits(g, step.features, unused, false)).value();
+    const Tensor log_probs = next_token_log_probs(model, g, step, so);
     const int64_t V = log_probs.dim(1);
     for (int64_t i = 0; i < B * K; ++i) {
       parent[i] = static_cast<int32_t>(i);

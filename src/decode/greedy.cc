@@ -2,6 +2,7 @@
 #include "decode/greedy.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "autodiff/ops.h"
 
@@ -13,6 +14,18 @@ std::vector<int64_t> output_length_limits(const SourceBatch& source, const Searc
     limit[b] = static_cast<int64_t>(options.max_length_ratio * source.lengths[b]) +
                options.max_length_offset;
   return limit;
+}
+
+Tensor next_token_log_probs(const Seq2Seq& model, Graph& g, const Decoder::Step& step,
+                            const SearchOptions& options) {
+  Rng unused(0);  // no dropout in inference
+  Tensor log_probs =
+      ops::log_softmax(model.decoder().logits(g, step.features, unused, false)).value();
+  const int64_t V = log_probs.dim(1);
+  for (int64_t b = 0; b < log_probs.dim(0); ++b)
+    for (const int32_t id : {options.pad_id, options.bos_id})
+      if (id >= 0 && id < V) log_probs.data()[b * V + id] = -std::numeric_limits<float>::infinity();
+  return log_probs;
 }
 
 std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const SourceBatch& source,
@@ -32,8 +45,7 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
   int64_t remaining = B;
   for (int64_t t = 0; t <= longest && remaining > 0; ++t) {
     Decoder::Step step = model.decoder().step(g, previous, state, unused, false);
-    const Tensor log_probs =
-        ops::log_softmax(model.decoder().logits(g, step.features, unused, false)).value();
+    const Tensor log_probs = next_token_log_probs(model, g, step, options);
     for (int64_t b = 0; b < B; ++b) {
       if (done[b]) continue;
       const float* row = log_probs[b].data();

@@ -11,7 +11,7 @@ struct SearchOptions {
   float max_length_ratio = 2.0f;  // a row stops after ratio·(source length) + offset tokens
   int64_t max_length_offset = 10;
   bool keep_attention = false;
-  int32_t bos_id = 2, eos_id = 3;
+  int32_t pad_id = 0, bos_id = 2, eos_id = 3;
 };
 
 struct Hypothesis {
@@ -24,6 +24,11 @@ struct Hypothesis {
 
 // Each row's output length limit: max_length_ratio·(source length) + max_length_offset.
 std::vector<int64_t> output_length_limits(const SourceBatch& source, const SearchOptions& options);
+
+// The next-token log-probabilities (B, V) of a decoder step, with <pad> and <s> at −∞: a search
+// must never output them (an undertrained model otherwise can). Shared by greedy and beam search.
+Tensor next_token_log_probs(const Seq2Seq& model, Graph& g, const Decoder::Step& step,
+                            const SearchOptions& options);
 
 // Decodes every row of the batch in one pass of batched decoder steps; rows that have emitted
 // </s> ride along until all are done. Runs without a tape (NoGradGuard on g).

@@ -185,6 +185,32 @@ TrainSummary train(const Config& config, bool resume) {
     state.rng = rng.state();
     save_checkpoint(model_dir, model, *optimizer, *schedule, state, keep);
   };
+  // Validates the current weights: keeps them as the folder's model when they are the best so
+  // far, feeds the plateau schedule, and decides on early stopping.
+  auto run_validation = [&] {
+    const Validation v = validate(model, data, config, g);
+    const double score = selection_score(v, config.get_string("train.valid_metric"));
+    schedule->on_validation(score);
+    const bool best = !state.has_best || score < state.best_metric;
+    if (best) {
+      state.best_metric = score;
+      state.has_best = true;
+      state.bad_validations = 0;
+      save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+      summary.best_dev_exact_match = v.exact_match;
+      summary.best_dev_loss = v.loss;
+    } else {
+      ++state.bad_validations;
+    }
+    summary.validated = true;
+    progress.on_validation(state.step, v, best);
+    if (patience > 0 && state.bad_validations >= patience) {
+      progress.message("early stopping: no improvement in " + std::to_string(patience) +
+                       " validations");
+      stop = true;
+    }
+  };
+  const int64_t first_step = state.step;
   while (!stop && state.step < max_steps && (max_epochs == 0 || state.epoch < max_epochs)) {
     const std::vector<std::vector<int64_t>> plan = batcher.epoch_plan(state.epoch);
     for (; state.position < static_cast<int64_t>(plan.size());) {
@@ -210,29 +236,7 @@ TrainSummary train(const Config& config, bool resume) {
       progress.on_step(state.step, state.epoch, static_cast<double>(state.position) / plan.size(),
                        summary.last_loss, batch.target_tokens, lr);
 
-      if (has_dev && state.step % valid_every == 0) {
-        const Validation v = validate(model, data, config, g);
-        const double score = selection_score(v, config.get_string("train.valid_metric"));
-        schedule->on_validation(score);
-        const bool best = !state.has_best || score < state.best_metric;
-        if (best) {
-          state.best_metric = score;
-          state.has_best = true;
-          state.bad_validations = 0;
-          save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
-          summary.best_dev_exact_match = v.exact_match;
-          summary.best_dev_loss = v.loss;
-        } else {
-          ++state.bad_validations;
-        }
-        summary.validated = true;
-        progress.on_validation(state.step, v, best);
-        if (patience > 0 && state.bad_validations >= patience) {
-          progress.message("early stopping: no improvement in " + std::to_string(patience) +
-                           " validations");
-          stop = true;
-        }
-      }
+      if (has_dev && state.step % valid_every == 0) run_validation();
       if (state.step % checkpoint_every == 0) save_state();
       if (stop || state.step >= max_steps) break;
     }
@@ -241,6 +245,8 @@ TrainSummary train(const Config& config, bool resume) {
       state.position = 0;
     }
   }
+  // The last steps count too (and a run shorter than train.valid_every still leaves its model).
+  if (has_dev && state.step > first_step && state.step % valid_every != 0) run_validation();
   if (state.step % checkpoint_every != 0) save_state();
   // Without a dev set the folder's model is the last one.
   if (!has_dev) save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "data/vocab.h"
 #include "support/reverse_task.h"
 #include "train/optimizer.h"
 
@@ -49,6 +50,33 @@ class BeamSearch : public ::testing::Test {
 };
 Seq2Seq* BeamSearch::model_ = nullptr;
 testing::ReverseBatch* BeamSearch::test_ = nullptr;
+
+TEST(SearchOutputs, NeverContainPadOrStartTokens) {
+  // A model whose output layer strongly prefers <pad> and <s>: searches must pick other tokens.
+  Rng rng(71);
+  ModelConfig config;
+  config.source_vocab = config.target_vocab = 4 + 6;
+  config.embedding_size = 4;
+  config.encoder_hidden = 4;
+  config.decoder_hidden = 8;
+  Seq2Seq model(config, rng);
+  float* bias = model.params().get("decoder.output.b").value.data();
+  bias[data::Vocab::kPad] = 100.0f;
+  bias[data::Vocab::kBos] = 90.0f;
+  Rng data(72);
+  const testing::ReverseBatch batch = testing::make_reverse_batch(data, 5, 1, 6, 6);
+  for (int64_t beam : {1, 3}) {
+    BeamOptions o;
+    o.beam_size = beam;
+    Graph g;
+    for (const auto& hypotheses : search(model, g, batch.source_view(), o))
+      for (const Hypothesis& h : hypotheses)
+        for (int32_t id : h.tokens) {
+          EXPECT_NE(id, data::Vocab::kPad) << "beam " << beam;
+          EXPECT_NE(id, data::Vocab::kBos) << "beam " << beam;
+        }
+  }
+}
 
 TEST_F(BeamSearch, BeamOfOneIsGreedy) {
   Graph g1, g2;

@@ -110,6 +110,25 @@ TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
   }
 }
 
+TEST(Trainer, ARunShorterThanTheValidationIntervalStillLeavesItsTrainedModel) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 40, 13);
+  write_reverse_corpus(dir, "dev", 5, 14);
+  Config config = tiny_config(dir, dir.file("m"), 3);
+  config.set("train.valid_every", "500", "test");
+  const TrainSummary s = train(config, false);
+  EXPECT_TRUE(s.validated);  // after the last step
+  const auto folder = io::load_safetensors(dir.file("m/model.safetensors"));
+  const auto last = io::load_safetensors(dir.file("m/checkpoints/step-00000003/model.safetensors"));
+  ASSERT_EQ(folder.tensors.size(), last.tensors.size());
+  for (size_t i = 0; i < folder.tensors.size(); ++i) {
+    const Tensor& x = folder.tensors[i].second;
+    const Tensor& y = last.tensors[i].second;
+    EXPECT_EQ(0, std::memcmp(x.data(), y.data(), x.numel() * sizeof(float)))
+        << folder.tensors[i].first << " is not the trained value";
+  }
+}
+
 TEST(Trainer, ValidatesByAMetricOfTheDecodedDevSet) {
   TempDir dir;
   write_reverse_corpus(dir, "train", 60, 9);
