@@ -219,9 +219,9 @@ def build(words):
             die("%s has only %d words, fewer than the %d asked for %s.small" % (s, len(pool), n, s))
         chosen = sorted(sorted(pool, key=lambda w: (bucket(w, "small:"), w))[:n])
         small[s] = chosen
-        table = variants["nostress"]
-        files["nostress/%s.small.src" % s] = "".join(src_line(w) + "\n" for w in chosen)
-        files["nostress/%s.small.tgt" % s] = "".join(table[w][0] + "\n" for w in chosen)
+        for var, table in variants.items():   # same words in both variants
+            files["%s/%s.small.src" % (var, s)] = "".join(src_line(w) + "\n" for w in chosen)
+            files["%s/%s.small.tgt" % (var, s)] = "".join(table[w][0] + "\n" for w in chosen)
 
     # Every .src/.tgt pair has one line per word, no empty lines.
     for path, text in files.items():
