@@ -213,6 +213,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
   vocab_cmd
+      ->add_option("--normalization", spm.normalization,
+                   "text normalisation: nmt_nfkc (NFKC; e.g. … becomes ...), nfkc, nmt_nfkc_cf, "
+                   "nfkc_cf (case-folded), identity (text as written)")
+      ->check(CLI::IsMember({"nmt_nfkc", "nfkc", "nmt_nfkc_cf", "nfkc_cf", "identity"}))
+      ->capture_default_str();
+  vocab_cmd
       ->add_option("--max-sentences", spm.max_sentences,
                    "train on a seeded sample of this many lines when there are more")
       ->check(CLI::Range(int64_t{101}, std::numeric_limits<int64_t>::max()))

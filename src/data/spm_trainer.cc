@@ -3,6 +3,7 @@
 
 #include <sentencepiece_trainer.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "data/line_reader.h"
@@ -41,6 +42,11 @@ std::string train_sentencepiece(const std::vector<std::string>& inputs,
     return "unknown SentencePiece model type '" + options.type + "'; valid types: unigram, bpe";
   });
   check(options.vocab_size > 0, "the vocabulary size must be positive");
+  const std::vector<std::string> rules = {"nmt_nfkc", "nfkc", "nmt_nfkc_cf", "nfkc_cf", "identity"};
+  check(std::find(rules.begin(), rules.end(), options.normalization) != rules.end(), [&] {
+    return "unknown SentencePiece normalization '" + options.normalization +
+           "'; valid: nmt_nfkc, nfkc, nmt_nfkc_cf, nfkc_cf, identity";
+  });
   check(options.max_sentences > 100, "SentencePiece samples more than 100 sentences at least");
   check(options.character_coverage > 0 && options.character_coverage <= 1,
         "the character coverage must be in (0, 1]");
@@ -57,6 +63,7 @@ std::string train_sentencepiece(const std::vector<std::string>& inputs,
       {"character_coverage", std::to_string(options.character_coverage)},
       {"input_sentence_size", std::to_string(options.max_sentences)},
       {"shuffle_input_sentence", "true"},
+      {"normalization_rule_name", options.normalization},
       {"num_threads", "1"},  // reproducible; the training takes seconds at our sizes
       {"minloglevel", "1"},  // no progress chatter on stderr
   };

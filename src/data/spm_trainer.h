@@ -12,7 +12,10 @@ struct SpmTrainOptions {
   int64_t vocab_size = 8000;
   double character_coverage = 0.9995;  // share of characters covered; 1.0 for small alphabets
   int64_t max_sentences = 1000000;     // sampled from the input when it has more lines
-  uint32_t seed = 1;                   // for that sampling, so that models are reproducible
+  // SentencePiece's text normalisation: nmt_nfkc (NFKC, e.g. "…" → "...") keeps outputs from
+  // ever holding what it folds away; identity leaves the text as written.
+  std::string normalization = "nmt_nfkc";
+  uint32_t seed = 1;  // for that sampling, so that models are reproducible
 };
 
 // Trains on every non-empty line of `inputs` and returns the serialised model (the bytes of a

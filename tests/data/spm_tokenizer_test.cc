@@ -69,6 +69,22 @@ TEST(SpmTokenizer, DecodeUndoesTheModelsWhitespaceNormalisation) {
             "the Ωx");
 }
 
+TEST(SpmTokenizer, IdentityNormalisationKeepsWhatNfkcFolds) {
+  TempDir dir;
+  const std::string corpus = dir.write("c.txt", corpus_text() + "Warte…\nFehler…\n");
+  SpmTrainOptions nfkc = small("unigram"), identity = small("unigram");
+  identity.normalization = "identity";
+  SpmTokenizer folded(train_sentencepiece({corpus}, nfkc), "nfkc");
+  SpmTokenizer kept(train_sentencepiece({corpus}, identity), "identity");
+  EXPECT_EQ(folded.decode(folded.encode("Warte…")), "Warte...");
+  EXPECT_EQ(kept.decode(kept.encode("Warte…")), "Warte…");
+  SpmTrainOptions wrong = small("unigram");
+  wrong.normalization = "nfd";
+  EXPECT_NE(
+      testing::error_message([&] { train_sentencepiece({corpus}, wrong); }).find("valid: nmt_nfkc"),
+      std::string::npos);
+}
+
 TEST(SpmTrainer, IsReproducibleEvenWhenSamplingLines) {
   TempDir dir;
   const std::string corpus = dir.write("corpus.txt", corpus_text());
