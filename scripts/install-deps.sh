@@ -13,6 +13,10 @@ packages=(
   libcli11-dev               # command-line parsing
   libsentencepiece-dev       # subword tokenisation (tandem vocab, tokenizer spm)
   libcpp-httplib-dev         # tandem serve
+  wrk                        # bench/serve_load.sh: HTTP load generator
+  chromium chromium-driver   # tests/server/browser_test.sh: the serve page in a headless browser
+  python3-venv               # tests/server/browser_test.sh: a venv for Selenium from PyPI
+  curl                       # bench/serve_load.sh: reads /metrics
   python3 python3-pip        # example data preparation (pip download from PyPI)
   fonts-wqy-zenhei           # a CJK font, so attention heatmaps (SVG) show Chinese
   librsvg2-bin               # rsvg-convert: SVG heatmaps to PNG

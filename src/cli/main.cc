@@ -15,6 +15,7 @@
 #include "eval/metrics.h"
 #include "io/atomic_file.h"
 #include "io/config.h"
+#include "server/serve_command.h"
 #include "tensor/error.h"
 #include "train/trainer.h"
 
@@ -224,6 +225,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(int64_t{101}, std::numeric_limits<int64_t>::max()))
       ->capture_default_str();
 
+  server::ServeCommandOptions serve;
+  CLI::App* serve_cmd = server::add_serve_command(app, serve);
 
   try {
     app.parse(argc, argv);
@@ -235,6 +238,7 @@ int main(int argc, char** argv) {
     if (*plot_cmd) return run_plot(plot_model, plot_text, plot_output, plot_beam);
     if (*eval_cmd) return run_eval(eval_hypotheses, eval_references, eval_metrics, eval_json);
     if (*vocab_cmd) return run_vocab(vocab_inputs, vocab_output, spm);
+    if (*serve_cmd) return server::run_serve(serve);
     return run_translate(t);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

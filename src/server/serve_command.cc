@@ -1,0 +1,164 @@
+// A signal handler only writes the signal's number into a pipe (async-signal-safe, and it does
+// not matter which thread the kernel picks: OpenBLAS starts threads before main); a watcher
+// thread reads the pipe and stops the server as ordinary code.
+#include "server/serve_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <thread>
+
+#include "decode/search_config.h"
+#include "kernels/cpu/gemm.h"
+#include "server/server.h"
+#include "tensor/error.h"
+
+#ifndef TANDEM_VERSION
+#define TANDEM_VERSION "unknown"
+#endif
+
+namespace tandem::server {
+
+CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "serve a model over HTTP: JSON API, web page with attention, /metrics");
+  cmd->add_option("--model", o.model_dir, "the model folder written by tandem train")->required();
+  cmd->add_option("--host", o.host, "address to listen on (default 127.0.0.1: this machine only)");
+  cmd->add_option("--port", o.port, "TCP port (default 8080; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--threads", o.threads, "CPU threads for decoding (default 1)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--http-threads", o.http_threads,
+                  "connections served at once (default 64); more wait for a free thread")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--max-batch", o.max_batch,
+                  "sentences decoded together (default 32); 1 turns dynamic batching off")
+      ->check(CLI::Range(int64_t{1}, int64_t{4096}));
+  cmd->add_option("--batch-wait-ms", o.batch_wait_ms,
+                  "extra time the first request of a batch waits for others (default 0: decode as "
+                  "soon as the decoder is free; requests arriving meanwhile form the next batch)")
+      ->check(CLI::Range(0.0, 10000.0));
+  cmd->add_option("--max-queue", o.max_queue,
+                  "sentences waiting to be decoded before requests get 503 (default 1024)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  cmd->add_option("--max-inputs", o.max_inputs, "sentences per request (default 64; more: 413)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+  cmd->add_option("--max-input-chars", o.max_input_chars,
+                  "characters per sentence (default 1000; more: 413)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 24));
+  cmd->add_option("--max-body-bytes", o.max_body_bytes,
+                  "request body size (default 1048576; more: 413)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  cmd->add_flag("--quiet", o.quiet, "no access log on stderr");
+  return cmd;
+}
+
+nlohmann::json model_info(const LoadedModel& model) {
+  nlohmann::json config = nlohmann::json::object();
+  for (const OptionSpec& spec : option_registry()) {
+    const std::string& key = spec.key;
+    const bool wanted = key.starts_with("model.") || key.starts_with("decode.") ||
+                        key.find("tokenizer") != std::string::npos;
+    if (!wanted) continue;  // training paths and schedules say nothing about serving
+    std::string pointer = "/" + key;
+    for (char& c : pointer)
+      if (c == '.') c = '/';
+    nlohmann::json& slot = config[nlohmann::json::json_pointer(pointer)];
+    switch (spec.type) {
+      case OptionSpec::Type::kInt:
+        slot = model.config.get_int(key);
+        break;
+      case OptionSpec::Type::kFloat:
+        slot = model.config.get_float(key);
+        break;
+      case OptionSpec::Type::kBool:
+        slot = model.config.get_bool(key);
+        break;
+      default:
+        slot = model.config.get_string(key);
+    }
+  }
+  return {{"version", TANDEM_VERSION},
+          {"model_format_version", kModelFormatVersion},
+          {"source_vocab_size", model.source_vocab.size()},
+          {"target_vocab_size", model.target_vocab.size()},
+          {"config", std::move(config)}};
+}
+
+TranslateFn model_translator(const LoadedModel& model, int64_t max_batch) {
+  return [&model, max_batch](const std::vector<std::string>& lines, const SearchSettings& s) {
+    BeamOptions options = beam_options_from(model.config, s.attention);
+    options.beam_size = s.beam;
+    options.n_best = s.n_best;
+    return translate_lines(model, lines, max_batch, options);
+  };
+}
+
+namespace {
+
+int stop_pipe[2] = {-1, -1};
+
+extern "C" void on_stop_signal(int signal) {
+  const char c = static_cast<char>(signal);
+  [[maybe_unused]] const ssize_t n = write(stop_pipe[1], &c, 1);
+}
+
+}  // namespace
+
+int run_serve(const ServeCommandOptions& o) {
+  const LoadedModel model = load_model_dir(o.model_dir);
+  kernels::set_gemm_threads(o.threads);
+  ServerOptions options;
+  options.host = o.host;
+  options.port = o.port;
+  options.http_threads = o.http_threads;
+  options.max_body_bytes = o.max_body_bytes;
+  options.batching.max_batch = o.max_batch;
+  options.batching.batch_wait =
+      std::chrono::microseconds(static_cast<int64_t>(o.batch_wait_ms * 1000.0));
+  options.batching.max_queue = std::max(o.max_queue, o.max_inputs);
+  options.limits.max_inputs = o.max_inputs;
+  options.limits.max_input_chars = o.max_input_chars;
+  options.defaults.beam = model.config.get_int("decode.beam_size");
+  options.limits.max_beam = std::max(options.limits.max_beam, options.defaults.beam);
+  options.defaults.n_best = std::min(model.config.get_int("decode.n_best"), options.defaults.beam);
+  options.access_log = o.quiet ? nullptr : stderr;
+
+  Server server(model_translator(model, o.max_batch), model_info(model), options);
+  const int port = server.bind();
+  check(pipe(stop_pipe) == 0, "cannot create a pipe for signal handling");
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::fprintf(stderr, "tandem serve: %s on http://%s:%d/ (max batch %lld, batch wait %g ms)\n",
+               o.model_dir.c_str(), o.host.c_str(), port, static_cast<long long>(o.max_batch),
+               o.batch_wait_ms);
+
+  std::thread watcher([&] {
+    char signal = 0;
+    while (read(stop_pipe[0], &signal, 1) < 0 && errno == EINTR) {
+    }
+    if (signal == 0) return;  // the wake-up below: the server stopped by itself
+    std::fprintf(stderr, "tandem serve: %s received; finishing requests in flight\n",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+  });
+  server.run();
+  const char done = 0;
+  [[maybe_unused]] const ssize_t n = write(stop_pipe[1], &done, 1);
+  watcher.join();
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  close(stop_pipe[0]);
+  close(stop_pipe[1]);
+  std::fprintf(stderr, "tandem serve: stopped\n");
+  return 0;
+}
+
+}  // namespace tandem::server
