@@ -15,12 +15,14 @@ rewritten, and a run that changes nothing prints nothing (unless --verbose).
 Usage: python3 prepare.py [--out DIR] [--verbose]
 """
 
-import argparse
 import datetime
-import hashlib
 import os
 import random
 import sys
+
+sys.dont_write_bytecode = True   # importing the shared helpers must leave no __pycache__ behind
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from prepare_common import argument_parser, log, md5_int, write_if_changed  # noqa: E402
 
 FIRST_DAY = datetime.date(1950, 1, 1)
 LAST_DAY = datetime.date(2049, 12, 31)
@@ -143,7 +145,7 @@ def render(fmt, d):
 
 def bucket(text, salt=""):
     """Stable integer hash (independent of PYTHONHASHSEED and platform)."""
-    return int(hashlib.md5((salt + text).encode("utf-8")).hexdigest(), 16)
+    return md5_int(salt + text)
 
 
 def split_of(day):
@@ -210,29 +212,8 @@ def build():
     return files, counts
 
 
-def write_if_changed(out, files):
-    changed = []
-    for rel, text in sorted(files.items()):
-        path = os.path.join(out, rel)
-        data = text.encode("utf-8")
-        try:
-            with open(path, "rb") as f:
-                if f.read() == data:
-                    continue
-        except FileNotFoundError:
-            pass
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path + ".tmp", "wb") as f:   # atomic: the old file or the new one
-            f.write(data)
-        os.replace(path + ".tmp", path)
-        changed.append(rel)
-    return changed
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(HERE, "data"),
-                    help="output folder (default: examples/dates/data)")
+    ap = argument_parser(__doc__, HERE)
     ap.add_argument("--verbose", action="store_true",
                     help="print the counts even when nothing changed")
     args = ap.parse_args()
@@ -241,9 +222,9 @@ def main():
     changed = write_if_changed(args.out, files)
     if changed or args.verbose:
         for s, (n_days, n_rows) in counts.items():
-            print("%-9s %6d days %7d examples" % (s, n_days, n_rows), file=sys.stderr)
-        print("wrote %d file(s) under %s" % (len(changed), args.out) if changed else
-              "all %d files under %s are up to date" % (len(files), args.out), file=sys.stderr)
+            log("%-9s %6d days %7d examples" % (s, n_days, n_rows))
+        log("wrote %d file(s) under %s" % (len(changed), args.out) if changed else
+            "all %d files under %s are up to date" % (len(files), args.out))
     return 0
 
 

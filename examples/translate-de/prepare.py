@@ -15,7 +15,6 @@ Usage: python3 prepare.py [--out DIR] [--cache DIR] [--mo-dir DIR] [--any-versio
                           [--test-min N] [--dev-min N] [--force] [--verbose]
 """
 
-import argparse
 import glob
 import hashlib
 import os
@@ -25,8 +24,12 @@ import sys
 import tarfile
 import unicodedata
 
+sys.dont_write_bytecode = True   # importing mo.py and the shared helpers must leave no __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from mo import MoError, read_mo  # noqa: E402
+from prepare_common import (argument_parser, default_cache, die, log,  # noqa: E402
+                            md5_int, sha256_file, stamp_ok, write_if_changed, write_stamp)
 
 # Debian 12 (bookworm) packages with German catalogs, and the versions used (bookworm,
 # bookworm-updates and bookworm-security as of 2026-11-29). Chosen for variety: GNU and system
@@ -130,28 +133,6 @@ MAX_TARGET_CHARS = 300
 MAX_HELDOUT_PACKAGE = 1000   # bigger packages always train: a test set of several programs, not one
 SPLITS = ("train", "dev", "test")
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def log(msg):
-    print(msg, file=sys.stderr)
-
-
-def die(msg):
-    log("prepare.py: error: " + msg)
-    sys.exit(1)
-
-
-def md5_int(text):
-    """Stable integer hash (independent of PYTHONHASHSEED and platform)."""
-    return int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16)
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- getting the packages
@@ -341,69 +322,19 @@ def outputs(rows, manifest):
     return files
 
 
-STAMP = ".prepared"
-
-
 def stamp_key(inputs, args):
-    with open(os.path.abspath(__file__), "rb") as f:
-        me = hashlib.sha256(f.read()).hexdigest()
-    with open(os.path.join(HERE, "mo.py"), "rb") as f:
-        mo = hashlib.sha256(f.read()).hexdigest()
+    me = sha256_file(os.path.abspath(__file__))
+    mo = sha256_file(os.path.join(HERE, "mo.py"))
     return "prepare.py %s mo.py %s test %d dev %d inputs %s" % (
         me, mo, args.test_min, args.dev_min,
         hashlib.sha256("\n".join(inputs).encode("utf-8")).hexdigest())
 
 
-def stamp_ok(out, key):
-    try:
-        with open(os.path.join(out, STAMP), encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except (FileNotFoundError, UnicodeDecodeError):
-        return False
-    if len(lines) < 2 or lines[0] != key:
-        return False
-    for line in lines[1:]:
-        digest, _, rel = line.partition("  ")
-        try:
-            if sha256_file(os.path.join(out, rel)) != digest:
-                return False
-        except FileNotFoundError:
-            return False
-    return True
-
-
-def write_atomic(path, data):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path + ".tmp", "wb") as f:
-        f.write(data)
-    os.replace(path + ".tmp", path)
-
-
-def write_if_changed(out, files, force):
-    changed = []
-    for rel, text in sorted(files.items()):
-        path = os.path.join(out, rel)
-        data = text.encode("utf-8")
-        if not force:
-            try:
-                with open(path, "rb") as f:
-                    if f.read() == data:
-                        continue
-            except FileNotFoundError:
-                pass
-        write_atomic(path, data)
-        changed.append(rel)
-    return changed
-
-
 # --------------------------------------------------------------------------- main
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=os.path.join(HERE, "data"),
-                    help="output folder (default: examples/translate-de/data)")
-    ap.add_argument("--cache", default=os.environ.get("TANDEM_DATA_CACHE")
-                    or os.path.join(HERE, "data", "cache"),
+    ap = argument_parser(__doc__, HERE)
+    ap.add_argument("--cache", default=default_cache(HERE),
                     help="the .deb files go to CACHE/debs (default: $TANDEM_DATA_CACHE "
                          "or examples/translate-de/data/cache)")
     ap.add_argument("--mo-dir", help="read MO_DIR/PACKAGE/DOMAIN.mo instead of the packages "
@@ -492,10 +423,7 @@ def main():
                 for pkg, version, sha, cats in sources]
     files = outputs(rows, manifest)
     changed = write_if_changed(args.out, files, args.force)
-    stamp = [stamp_key(inputs, args)] + [
-        "%s  %s" % (hashlib.sha256(t.encode("utf-8")).hexdigest(), rel)
-        for rel, t in sorted(files.items())]
-    write_atomic(os.path.join(args.out, STAMP), ("\n".join(stamp) + "\n").encode("utf-8"))
+    write_stamp(args.out, stamp_key(inputs, args), files)
 
     if changed or args.verbose:
         log("%d packages, %d catalogs, %d entries (%d plural, %d with a context)"

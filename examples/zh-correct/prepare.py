@@ -25,7 +25,6 @@ Usage: python3 prepare.py [--out DIR] [--cache DIR] [--sample N] [--seed N] [--f
 import argparse
 import bz2
 import collections
-import hashlib
 import json
 import os
 import random
@@ -33,6 +32,11 @@ import re
 import subprocess
 import sys
 import unicodedata
+
+sys.dont_write_bytecode = True   # importing the shared helpers must leave no __pycache__ behind
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from prepare_common import (STAMP, die, log, md5_int, sha256_file,  # noqa: E402
+                            write_atomic, write_if_changed)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -82,27 +86,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 QUOTES = re.compile(r"[“”‘’「」『』\"']")
 SENTENCE_END = re.compile(r"[^。！？；]*[。！？；]")
 TONE_MARKS = {"\u0304": 1, "\u0301": 2, "\u030c": 3, "\u0300": 4}
-
-
-def log(msg):
-    print(msg, file=sys.stderr)
-
-
-def die(msg):
-    log("prepare.py: error: " + msg)
-    sys.exit(1)
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def md5_int(text):
-    return int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16)
 
 
 # --------------------------------------------------------------------------- Debian packages
@@ -391,15 +374,10 @@ def outputs(args):
     return files, report
 
 
-def write_atomic(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def up_to_date(out, stamp_text):
-    stamp = os.path.join(out, ".prepared")
+    """True if OUT/.prepared (JSON: key and file digests) matches; its own format, not the
+    line stamp of prepare_common."""
+    stamp = os.path.join(out, STAMP)
     if not os.path.isfile(stamp):
         return False
     with open(stamp, encoding="utf-8") as f:
@@ -435,14 +413,10 @@ def main():
             log("prepare.py: %s is up to date" % args.out)
         return
     files, report = outputs(args)
-    os.makedirs(args.out, exist_ok=True)
-    for name, text in files.items():
-        path = os.path.join(args.out, name)
-        if args.force or not os.path.isfile(path) or open(path, encoding="utf-8").read() != text:
-            write_atomic(path, text)
+    write_if_changed(args.out, files, args.force)
     digests = {name: sha256_file(os.path.join(args.out, name)) for name in files}
-    write_atomic(os.path.join(args.out, ".prepared"),
-                 json.dumps({"key": key, "files": digests}, indent=1) + "\n")
+    write_atomic(os.path.join(args.out, STAMP),
+                 (json.dumps({"key": key, "files": digests}, indent=1) + "\n").encode("utf-8"))
     log("prepare.py: wrote %s: %s" % (args.out, ", ".join(
         "%s %d pairs" % (s, report[s]["pairs"]) for s in ("train", "dev", "test"))))
     if args.verbose:

@@ -18,6 +18,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "examples", "translate-de")
+sys.dont_write_bytecode = True   # the imports below must leave no __pycache__ behind
 sys.path.insert(0, EXAMPLE)
 from mo import read_mo, write_mo  # noqa: E402
 from prepare import SPLITS, source_key  # noqa: E402
