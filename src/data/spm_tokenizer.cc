@@ -6,7 +6,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "data/utf8.h"
 #include "tensor/error.h"
 
 namespace tandem::data {
@@ -33,9 +32,7 @@ std::unique_ptr<SpmTokenizer> SpmTokenizer::from_file(const std::string& path) {
 }
 
 std::vector<std::string> SpmTokenizer::encode(std::string_view line) const {
-  size_t bad = find_invalid_utf8(line);
-  check(bad == std::string_view::npos,
-        [&] { return "cannot tokenize: " + describe_invalid_utf8(line, bad); });
+  check_utf8(line);
   std::vector<std::string> pieces;
   const auto status = processor_->Encode(line, &pieces);
   check(status.ok(), [&] { return "SentencePiece cannot encode a line: " + status.ToString(); });

@@ -9,17 +9,17 @@ namespace tandem::data {
 
 namespace {
 
-void check_utf8(std::string_view line) {
-  size_t bad = find_invalid_utf8(line);
-  check(bad == std::string_view::npos,
-        [&] { return "cannot tokenize: " + describe_invalid_utf8(line, bad); });
-}
-
 bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
 }  // namespace
+
+void check_utf8(std::string_view line) {
+  size_t bad = find_invalid_utf8(line);
+  check(bad == std::string_view::npos,
+        [&] { return "cannot tokenize: " + describe_invalid_utf8(line, bad); });
+}
 
 std::unique_ptr<Tokenizer> make_tokenizer(const std::string& kind, const std::string& spm_model) {
   if (kind == "char") return std::make_unique<CharTokenizer>();

@@ -22,6 +22,10 @@ class Tokenizer {
   virtual std::string model_bytes() const { return {}; }
 };
 
+// Throws tandem::Error ("cannot tokenize: …", naming the byte) unless `line` is valid UTF-8;
+// every encode() starts with it.
+void check_utf8(std::string_view line);
+
 // "char", "word" or "spm" (which reads the SentencePiece model file `spm_model`); anything else
 // throws tandem::Error listing the valid kinds.
 std::unique_ptr<Tokenizer> make_tokenizer(const std::string& kind,
