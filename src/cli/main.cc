@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
       ->add_option("--normalization", spm.normalization,
                    "text normalisation: nmt_nfkc (NFKC; e.g. … becomes ...), nfkc, nmt_nfkc_cf, "
                    "nfkc_cf (case-folded), identity (text as written)")
-      ->check(CLI::IsMember({"nmt_nfkc", "nfkc", "nmt_nfkc_cf", "nfkc_cf", "identity"}))
+      ->check(CLI::IsMember(data::kSpmNormalizations))
       ->capture_default_str();
   vocab_cmd
       ->add_option("--max-sentences", spm.max_sentences,

@@ -42,7 +42,7 @@ std::string train_sentencepiece(const std::vector<std::string>& inputs,
     return "unknown SentencePiece model type '" + options.type + "'; valid types: unigram, bpe";
   });
   check(options.vocab_size > 0, "the vocabulary size must be positive");
-  const std::vector<std::string> rules = {"nmt_nfkc", "nfkc", "nmt_nfkc_cf", "nfkc_cf", "identity"};
+  const auto& rules = kSpmNormalizations;
   check(std::find(rules.begin(), rules.end(), options.normalization) != rules.end(), [&] {
     return "unknown SentencePiece normalization '" + options.normalization +
            "'; valid: nmt_nfkc, nfkc, nmt_nfkc_cf, nfkc_cf, identity";

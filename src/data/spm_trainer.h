@@ -7,6 +7,10 @@
 
 namespace tandem::data {
 
+// The normalisation rules SentencePiece knows by name (SpmTrainOptions::normalization).
+inline const std::vector<std::string> kSpmNormalizations = {"nmt_nfkc", "nfkc", "nmt_nfkc_cf",
+                                                            "nfkc_cf", "identity"};
+
 struct SpmTrainOptions {
   std::string type = "unigram";  // unigram or bpe (Kudo 2018; Sennrich et al. 2016)
   int64_t vocab_size = 8000;

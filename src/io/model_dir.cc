@@ -12,6 +12,10 @@ namespace tandem {
 
 namespace fs = std::filesystem;
 
+std::string model_dir_spm_file(const std::string& dir, const std::string& side) {
+  return (fs::path(dir) / (side + ".spm")).string();
+}
+
 namespace {
 
 const char* kConfigFile = "config.yaml";
@@ -19,16 +23,11 @@ const char* kSourceVocabFile = "source.vocab";
 const char* kTargetVocabFile = "target.vocab";
 const char* kWeightsFile = "model.safetensors";
 
-// The folder's copy of a side's SentencePiece model ("source" or "target").
-fs::path spm_file(const std::string& dir, const std::string& side) {
-  return fs::path(dir) / (side + ".spm");
-}
-
 void save_tokenizer(const std::string& dir, const std::string& side,
                     const data::Tokenizer& tokenizer) {
   const std::string bytes = tokenizer.model_bytes();
   if (bytes.empty()) return;
-  io::write_file_atomically(spm_file(dir, side).string(),
+  io::write_file_atomically(model_dir_spm_file(dir, side),
                             [&](std::ostream& os) { os.write(bytes.data(), bytes.size()); });
 }
 
@@ -36,7 +35,7 @@ std::unique_ptr<data::Tokenizer> load_tokenizer(const std::string& dir, const Co
                                                 const std::string& side) {
   const std::string& kind = config.get_string("data." + side + "_tokenizer");
   if (kind != "spm") return data::make_tokenizer(kind);
-  const std::string path = spm_file(dir, side).string();
+  const std::string path = model_dir_spm_file(dir, side);
   check(fs::exists(path), [&] {
     return "model folder " + dir + " has no " + side + ".spm (its config says data." + side +
            "_tokenizer: spm)";

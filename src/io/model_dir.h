@@ -34,6 +34,8 @@ struct ModelFiles {
 // (source.spm, target.spm) and model.safetensors into `dir` (created if missing), each
 // atomically; the weights go last, so a folder with weights is complete.
 void save_model_dir(const std::string& dir, const ModelFiles& files, const Seq2Seq& model);
+// The folder's copy of a side's ("source" or "target") SentencePiece model: DIR/SIDE.spm.
+std::string model_dir_spm_file(const std::string& dir, const std::string& side);
 // Writes only the weights (a checkpoint of a model whose other files are in place).
 void save_model_weights(const std::string& path, const Seq2Seq& model);
 

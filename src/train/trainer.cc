@@ -117,8 +117,8 @@ TrainSummary train(const Config& config, bool resume) {
     saved_target = data::Vocab::load((fs::path(model_dir) / "target.vocab").string());
     for (const std::string side : {"source", "target"})
       if (config.get_string("data." + side + "_tokenizer") == "spm")
-        data_config.set("data." + side + "_spm_model",
-                        (fs::path(model_dir) / (side + ".spm")).string(), "--resume");
+        data_config.set("data." + side + "_spm_model", model_dir_spm_file(model_dir, side),
+                        "--resume");
   }
   TrainingData data = load_training_data(data_config, saved_source ? &*saved_source : nullptr,
                                          saved_target ? &*saved_target : nullptr);
