@@ -18,7 +18,7 @@ Graph::Graph(size_t arena_bytes) : arena_(arena_bytes) {
 }
 
 Var Graph::parameter(Parameter& p) {
-  values_.push_back({p.value, recording_ ? p.grad : Tensor(), recording_});
+  values_.push_back({p.value, recording_ ? p.grad : Tensor(), recording_, &p});
   return {this, static_cast<int32_t>(values_.size() - 1)};
 }
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "autodiff/packed_weights.h"
 #include "autodiff/parameter.h"
 #include "tensor/arena.h"
 #include "tensor/tensor.h"
@@ -83,17 +84,30 @@ class Graph {
   const Tensor& grad(int32_t id) const { return values_[id].grad; }
   void record(const Node& node) { nodes_.push_back(node); }
 
+  // Packed copies of the parameters for the GEMM kernel (see PackedWeights for the promise
+  // its owner makes). Without one, products pack their operands per call.
+  void set_packed_weights(PackedWeights* packed) { packed_weights_ = packed; }
+  // Value `id` packed as a right operand (see PackedWeights::get), or nullptr if it is not a
+  // parameter or the graph has no PackedWeights.
+  const kernels::PackedMatrix* packed(int32_t id, bool transposed) const {
+    const Parameter* p = values_[id].parameter;
+    return p != nullptr && packed_weights_ != nullptr ? packed_weights_->get(*p, transposed)
+                                                      : nullptr;
+  }
+
  private:
   struct Slot {
     Tensor value;
     Tensor grad;
     bool requires_grad = false;
+    const Parameter* parameter = nullptr;  // for leaves made by parameter()
   };
 
   Arena arena_;
   std::vector<Slot> values_;
   std::vector<Node> nodes_;
   bool recording_ = true;
+  PackedWeights* packed_weights_ = nullptr;
 };
 
 // Inference scope: nothing is recorded while it lives.

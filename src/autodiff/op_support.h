@@ -6,6 +6,7 @@
 #include <string>
 
 #include "autodiff/graph.h"
+#include "kernels/cpu/gemm.h"
 #include "tensor/error.h"
 
 namespace tandem::ops::detail {
@@ -57,6 +58,20 @@ inline float* input_grad(Graph& g, const Node& node, int k) {
 inline const Tensor& input_value(Graph& g, const Node& node, int k) { return g.value(node.in[k]); }
 inline const Tensor& output_grad(Graph& g, const Node& node, int k = 0) {
   return g.grad(node.out[k]);
+}
+
+// C = alpha · op(A) · op(W) + beta · C, where W (stored rows × cols, row-major) is the value
+// `w_id`: from its packed copy when it is a parameter and the graph keeps packed weights,
+// else through kernels::gemm. One row (batch 1) stays with kernels::gemm's matrix–vector path.
+inline void gemm_weight(Graph& g, int32_t w_id, bool trans_a, bool trans_w, int64_t m, int64_t n,
+                        int64_t k, float alpha, const float* a, int64_t lda, float beta, float* c,
+                        int64_t ldc) {
+  const Tensor& w = g.value(w_id);
+  const kernels::PackedMatrix* packed = m > 1 ? g.packed(w_id, trans_w) : nullptr;
+  if (packed != nullptr)
+    kernels::gemm_packed(trans_a, m, alpha, a, lda, *packed, beta, c, ldc, kernels::gemm_threads());
+  else
+    kernels::gemm(trans_a, trans_w, m, n, k, alpha, a, lda, w.data(), w.dim(1), beta, c, ldc);
 }
 
 }  // namespace tandem::ops::detail

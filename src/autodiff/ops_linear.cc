@@ -20,7 +20,7 @@ void matmul_backward(Graph& g, const Node& node) {
   if (float* da = input_grad(g, node, 0)) {
     // dop(A) = dC·op(B)ᵀ (m×k); A = op(A) or its transpose.
     if (!ta)
-      kernels::gemm(false, !tb, m, k, n, 1.0f, dc.data(), n, b.data(), b.dim(1), 1.0f, da, k);
+      gemm_weight(g, node.in[1], false, !tb, m, k, n, 1.0f, dc.data(), n, 1.0f, da, k);
     else  // dA = (dC·op(B)ᵀ)ᵀ = op(B)·dCᵀ (k×m)
       kernels::gemm(tb, true, k, m, n, 1.0f, b.data(), b.dim(1), dc.data(), n, 1.0f, da, m);
   }
@@ -39,7 +39,7 @@ void linear_backward(Graph& g, const Node& node) {
   const Tensor& dy = output_grad(g, node);
   const int64_t rows = x.rows(), in = w.dim(1), out = w.dim(0);
   if (float* dx = input_grad(g, node, 0))
-    kernels::gemm(false, false, rows, in, out, 1.0f, dy.data(), w.data(), 1.0f, dx);
+    gemm_weight(g, node.in[1], false, false, rows, in, out, 1.0f, dy.data(), out, 1.0f, dx, in);
   if (float* dw = input_grad(g, node, 1))
     kernels::gemm(true, false, out, in, rows, 1.0f, dy.data(), x.data(), 1.0f, dw);
   if (node.num_in > 2)
@@ -59,8 +59,7 @@ Var matmul(Var a, Var b, bool trans_a, bool trans_b) {
   check_shape(k == kb, "matmul",
               [&] { return "inner sizes differ: " + sa.to_string() + " and " + sb.to_string(); });
   Tensor c = g.new_tensor({m, n});
-  kernels::gemm(trans_a, trans_b, m, n, k, 1.0f, a.value().data(), sa[1], b.value().data(), sb[1],
-                0.0f, c.data(), n);
+  gemm_weight(g, b.id, trans_a, trans_b, m, n, k, 1.0f, a.value().data(), sa[1], 0.0f, c.data(), n);
   Node node;
   node.backward = matmul_backward;
   node.i = {trans_a, trans_b, 0, 0};
@@ -85,8 +84,8 @@ Var linear(Var x, Var weight, Var bias) {
     kernels::broadcast_rows(rows, out, bias.value().data(), y.data());
     beta = 1.0f;
   }
-  kernels::gemm(false, true, rows, out, in, 1.0f, x.value().data(), weight.value().data(), beta,
-                y.data());
+  gemm_weight(g, weight.id, false, true, rows, out, in, 1.0f, x.value().data(), in, beta, y.data(),
+              out);
   Node node;
   node.backward = linear_backward;
   if (bias.defined()) return emit(g, y, {x, weight, bias}, node);

@@ -22,7 +22,7 @@ void recurrent_gemm_backward(Graph& g, const Node& node, int h_input, int w_inpu
   if (float* dw = input_grad(g, node, w_input))
     kernels::gemm(true, false, G, H, B, 1.0f, dgates.data(), h.data(), 1.0f, dw);
   if (float* dh = input_grad(g, node, h_input))
-    kernels::gemm(false, false, B, H, G, 1.0f, dgates.data(), w.data(), 1.0f, dh);
+    gemm_weight(g, node.in[w_input], false, false, B, H, G, 1.0f, dgates.data(), G, 1.0f, dh, H);
 }
 
 // Inputs: xg, h, W_hh, b_hh. Saved: (r, z, n, hg_n).
@@ -72,8 +72,8 @@ Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh) {
   });
   Tensor hg = g.new_tensor({B, 3 * H});
   kernels::broadcast_rows(B, 3 * H, b_hh.value().data(), hg.data());
-  kernels::gemm(false, true, B, 3 * H, H, 1.0f, h.value().data(), w_hh.value().data(), 1.0f,
-                hg.data());
+  gemm_weight(g, w_hh.id, false, true, B, 3 * H, H, 1.0f, h.value().data(), H, 1.0f, hg.data(),
+              3 * H);
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
                                        w_hh.requires_grad() || b_hh.requires_grad());
   Tensor saved = needs ? g.new_tensor({B, 4 * H}) : Tensor();
@@ -94,8 +94,8 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh) {
     return "c " + c.shape().to_string() + " should match h " + h.shape().to_string();
   });
   Tensor hg = g.new_tensor({B, 4 * H});
-  kernels::gemm(false, true, B, 4 * H, H, 1.0f, h.value().data(), w_hh.value().data(), 0.0f,
-                hg.data());
+  gemm_weight(g, w_hh.id, false, true, B, 4 * H, H, 1.0f, h.value().data(), H, 0.0f, hg.data(),
+              4 * H);
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
                                        c.requires_grad() || w_hh.requires_grad());
   Tensor saved = needs ? g.new_tensor({B, 5 * H}) : Tensor();

@@ -29,6 +29,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
     return examples[a].source.size() < examples[b].source.size();
   });
   Graph g;
+  g.set_packed_weights(m.packed_weights.get());
   for (size_t begin = 0; begin < order.size(); begin += batch_size) {
     std::vector<const data::Example*> rows;
     for (size_t k = begin; k < std::min(order.size(), begin + batch_size); ++k)

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "autodiff/packed_weights.h"
 #include "data/tokenizer.h"
 #include "data/vocab.h"
 #include "io/options.h"
@@ -21,6 +22,8 @@ struct LoadedModel {
   data::Vocab source_vocab, target_vocab;
   std::unique_ptr<data::Tokenizer> source_tokenizer, target_tokenizer;
   std::unique_ptr<Seq2Seq> model;
+  // The weights packed for decoding, made on first use (a loaded model's weights never change).
+  std::unique_ptr<PackedWeights> packed_weights = std::make_unique<PackedWeights>();
 };
 
 // What a model folder holds besides the weights.

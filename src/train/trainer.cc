@@ -178,6 +178,8 @@ TrainSummary train(const Config& config, bool resume) {
   progress.message(intro);
 
   Graph g;
+  PackedWeights packed;  // cleared after every optimiser step, which changes the weights
+  g.set_packed_weights(&packed);
   TrainSummary summary;
   summary.model_dir = model_dir;
   bool stop = false;
@@ -232,6 +234,7 @@ TrainSummary train(const Config& config, bool resume) {
                " (loss or gradient not finite); lower train.learning_rate or set train.clip_norm";
       });
       optimizer->step();
+      packed.clear();
       summary.last_loss = loss.value().item();
       progress.on_step(state.step, state.epoch, static_cast<double>(state.position) / plan.size(),
                        summary.last_loss, batch.target_tokens, lr);

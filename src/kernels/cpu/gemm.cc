@@ -1,11 +1,29 @@
-// GEMM: forwards to OpenBLAS's cblas_sgemm, handling the empty cases CBLAS leaves undefined.
+// GEMM: our AVX-512 kernel where the build has it, else OpenBLAS; m = 1 goes to sgemv.
 #include "kernels/cpu/gemm.h"
 
 #include <cblas.h>
 
 #include <algorithm>
 
+#include "kernels/cpu/packed_gemm.h"
+
 namespace tandem::kernels {
+
+namespace {
+
+// Threads for one product; until set_gemm_threads, what OpenBLAS chose (OPENBLAS_NUM_THREADS,
+// else every core). With our kernel the BLAS is left only sgemv (batch 1), on the calling
+// thread: its worker threads would otherwise spin beside ours and take a core from them.
+int& threads_setting() {
+  static int threads = [] {
+    const int chosen = openblas_get_num_threads();
+    if (has_packed_gemm()) openblas_set_num_threads(1);
+    return chosen;
+  }();
+  return threads;
+}
+
+}  // namespace
 
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -15,6 +33,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
       for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     return;
   }
+  const int threads = threads_setting();  // first: it may set OpenBLAS to one thread
   // CBLAS rejects a leading dimension of 0 even when the matrix has one column.
   lda = std::max<int64_t>(lda, 1);
   ldb = std::max<int64_t>(ldb, 1);
@@ -32,6 +51,14 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
     return;
   }
   ldc = std::max<int64_t>(ldc, 1);
+  if (has_packed_gemm()) {
+    // B packed per call: a copy of the operand, as the BLAS makes. Weights skip it through
+    // gemm_packed with a PackedMatrix kept across calls (autodiff/packed_weights.h).
+    thread_local PackedMatrix packed_b;
+    pack_right(trans_b, k, n, b, ldb, packed_b);
+    gemm_packed(trans_a, m, alpha, a, lda, packed_b, beta, c, ldc, threads);
+    return;
+  }
   cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
               trans_b ? CblasTrans : CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n),
               static_cast<blasint>(k), alpha, a, static_cast<blasint>(lda), b,
@@ -48,8 +75,11 @@ void gemm_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, f
          c + i * stride_c, ldc);
 }
 
-void set_gemm_threads(int threads) { openblas_set_num_threads(std::max(threads, 1)); }
+void set_gemm_threads(int threads) {
+  threads_setting() = std::max(threads, 1);
+  if (!has_packed_gemm()) openblas_set_num_threads(threads_setting());
+}
 
-int gemm_threads() { return openblas_get_num_threads(); }
+int gemm_threads() { return threads_setting(); }
 
 }  // namespace tandem::kernels

@@ -1,0 +1,36 @@
+// PackedWeights: parameters packed once for the GEMM kernel and reused until the owner clears them.
+#pragma once
+
+#include <array>
+#include <mutex>
+#include <unordered_map>
+
+#include "autodiff/parameter.h"
+#include "kernels/cpu/packed_gemm.h"
+
+namespace tandem {
+
+// A decoder step multiplies by the same weights every step, and the BLAS re-packs them on
+// every call (a quarter of batched decoding's time, bench/RESULTS.md). This keeps each
+// parameter's packed copies, made on first use. The owner promises the parameters do not
+// change while copies are kept: the trainer clears after every optimiser step; a model loaded
+// for decoding never changes. A Graph uses it through Graph::set_packed_weights.
+class PackedWeights {
+ public:
+  // op(W) packed as the right operand of a product: Wᵀ for x·Wᵀ (transposed), W for dY·W.
+  // nullptr where the build has no packed kernel. Safe to call from several threads.
+  const kernels::PackedMatrix* get(const Parameter& p, bool transposed);
+  // Forgets the packed values (after the parameters changed); keeps their memory, so that a
+  // warm training step allocates nothing.
+  void clear();
+
+ private:
+  struct Entry {
+    std::array<kernels::PackedMatrix, 2> packed;  // [0]: W, [1]: Wᵀ
+    std::array<bool, 2> current{};
+  };
+  std::mutex mutex_;
+  std::unordered_map<const Parameter*, Entry> packs_;
+};
+
+}  // namespace tandem

@@ -1,0 +1,51 @@
+// Our own AVX-512 SGEMM: the right operand in panels packed once (a model's weights) or per call.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+namespace tandem::kernels {
+
+// True when this build has the AVX-512 kernel (built with -march=native on such a machine);
+// without it, kernels::gemm uses the BLAS for everything.
+bool has_packed_gemm();
+
+// The right operand B (k × n) of C = A·B, rearranged into panels of kPanelWidth columns: panel
+// j holds, for each inner index p, B(p, 32j … 32j+31) side by side, zero-padded past n. That is
+// the order the micro-kernel reads, so a weight matrix packed once is read with no copying —
+// the BLAS re-packs it on every call, which costs a decoder step up to a quarter of its time.
+inline constexpr int64_t kPanelWidth = 32;
+
+// Cache-line alignment, so that the micro-kernel's panel loads never split a line.
+template <typename T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <typename U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64}));
+  }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{64}); }
+  bool operator==(const CacheLineAllocator&) const { return true; }
+};
+
+struct PackedMatrix {
+  int64_t k = 0, n = 0;
+  std::vector<float, CacheLineAllocator<float>> data;  // ceil(n / 32) panels × k × 32
+
+  bool empty() const { return data.empty(); }
+};
+
+// Packs op(B), with B stored row-major with row stride ldb: op(B) = B (k × n) when !trans_b,
+// Bᵀ when trans_b (B stored n × k, as Linear keeps its weight, out × in).
+void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out);
+
+// C = alpha · op(A) · B + beta · C with B packed; op(A) is m × k, C is m × n with row stride ldc.
+// Runs on `threads` threads (split by column panels, then by rows). Needs has_packed_gemm().
+void gemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
+                 const PackedMatrix& b, float beta, float* c, int64_t ldc, int threads);
+
+}  // namespace tandem::kernels
