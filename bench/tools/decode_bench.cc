@@ -43,11 +43,12 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: decode_bench MODEL_DIR SOURCE_FILE [greedy_lines beam_lines "
-                 "latency_lines threads]\n");
+                 "latency_lines threads precision]\n");
     return 2;
   }
   try {
-    const LoadedModel m = load_model_dir(argv[1]);
+    LoadedModel m = load_model_dir(argv[1]);
+    if (argc > 7) m.config.set("decode.precision", argv[7], "precision argument");
     const std::vector<std::string> all = data::read_lines(argv[2]);
     auto count = [&](int i, size_t fallback) {
       return std::min(all.size(), argc > i ? std::stoul(argv[i]) : fallback);

@@ -17,8 +17,9 @@ namespace tandem {
 // for decoding never changes. A Graph uses it through Graph::set_packed_weights.
 class PackedWeights {
  public:
-  // op(W) packed as the right operand of a product: Wᵀ for x·Wᵀ (transposed), W for dY·W.
-  // nullptr where the build has no packed kernel. Safe to call from several threads.
+  // op(W) packed as the right operand of a product: Wᵀ for x·Wᵀ (transposed), W for dY·W,
+  // in the current kernels::gemm_precision(). nullptr where the build has no packed kernel. Safe to
+  // call from several threads.
   const kernels::PackedMatrix* get(const Parameter& p, bool transposed);
   // Forgets the packed values (after the parameters changed); keeps their memory, so that a
   // warm training step allocates nothing.

@@ -2,12 +2,26 @@
 #include "cli/translate.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "data/batch.h"
+#include "kernels/cpu/gemm.h"
 #include "train/training_data.h"
 
 namespace tandem {
+
+void use_precision(const std::string& precision, const char* option) {
+  const bool bf16 = precision == "bf16";
+  if (kernels::set_gemm_precision(bf16 ? kernels::GemmPrecision::kBfloat16
+                                       : kernels::GemmPrecision::kFloat32))
+    return;
+  static bool warned = false;  // once per process, not per request
+  if (!warned)
+    std::fprintf(stderr, "%s bf16: this CPU or build has no AVX512_BF16 kernel; using fp32\n",
+                 option);
+  warned = true;
+}
 
 std::vector<Translation> translate_lines(const LoadedModel& m,
                                          const std::vector<std::string>& lines, int64_t batch_size,
@@ -28,6 +42,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return examples[a].source.size() < examples[b].source.size();
   });
+  use_precision(m.config.get_string("decode.precision"), "decode.precision");
   Graph g;
   g.set_packed_weights(m.packed_weights.get());
   for (size_t begin = 0; begin < order.size(); begin += batch_size) {

@@ -104,6 +104,9 @@ double selection_score(const Validation& v, const std::string& metric) {
 
 TrainSummary train(const Config& config, bool resume) {
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
+  const bool bf16 = config.get_string("train.precision") == "bf16";
+  const bool precision_ok = kernels::set_gemm_precision(bf16 ? kernels::GemmPrecision::kBfloat16
+                                                             : kernels::GemmPrecision::kFloat32);
   const std::string model_dir = config.get_string("train.model_dir");
   const std::string checkpoint = resume ? latest_checkpoint(model_dir) : "";
   check(!resume || !checkpoint.empty(),
@@ -176,6 +179,10 @@ TrainSummary train(const Config& config, bool resume) {
                 static_cast<long long>(data.target_vocab.size()),
                 static_cast<long long>(model.params().num_values()));
   progress.message(intro);
+  if (!precision_ok)
+    progress.message(
+        "train.precision bf16: this CPU or build has no AVX512_BF16 kernel; "
+        "training in fp32");
 
   Graph g;
   PackedWeights packed;  // cleared after every optimiser step, which changes the weights

@@ -23,6 +23,8 @@ int& threads_setting() {
   return threads;
 }
 
+GemmPrecision g_precision = GemmPrecision::kFloat32;
+
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
@@ -55,7 +57,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
     // B packed per call: a copy of the operand, as the BLAS makes. Weights skip it through
     // gemm_packed with a PackedMatrix kept across calls (autodiff/packed_weights.h).
     thread_local PackedMatrix packed_b;
-    pack_right(trans_b, k, n, b, ldb, packed_b);
+    pack_right(trans_b, k, n, b, ldb, packed_b, g_precision == GemmPrecision::kBfloat16);
     gemm_packed(trans_a, m, alpha, a, lda, packed_b, beta, c, ldc, threads);
     return;
   }
@@ -81,5 +83,13 @@ void set_gemm_threads(int threads) {
 }
 
 int gemm_threads() { return threads_setting(); }
+
+bool set_gemm_precision(GemmPrecision precision) {
+  const bool ok = precision == GemmPrecision::kFloat32 || (has_packed_gemm() && has_bf16_gemm());
+  g_precision = ok ? precision : GemmPrecision::kFloat32;
+  return ok;
+}
+
+GemmPrecision gemm_precision() { return g_precision; }
 
 }  // namespace tandem::kernels

@@ -23,8 +23,16 @@ void gemm_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, f
                   int64_t stride_b, float beta, float* c, int64_t ldc, int64_t stride_c,
                   int64_t batch);
 
-// Threads used by the BLAS for one product. Small RNN products run best on one thread.
+// Threads for one product (our kernel's, or the BLAS's without it).
 void set_gemm_threads(int threads);
 int gemm_threads();
+
+// The products' operand precision, process-wide: fp32, or bf16 — operands rounded to bf16,
+// products accumulated in fp32, twice the multiply-adds per instruction — where the CPU has
+// AVX512_BF16. Products of one row (batch-1 decoding, sgemv) stay fp32.
+enum class GemmPrecision { kFloat32, kBfloat16 };
+// Returns false, and keeps fp32, where bf16 is not available.
+bool set_gemm_precision(GemmPrecision precision);
+GemmPrecision gemm_precision();
 
 }  // namespace tandem::kernels

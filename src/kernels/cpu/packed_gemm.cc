@@ -1,5 +1,6 @@
 // Our own AVX-512 SGEMM (Goto's scheme): the left operand packed per inner block into row tiles,
-// the right operand in 32-column panels, a 12 × 32 register-blocked micro-kernel.
+// the right operand in 32-column panels, a 12 × 32 register-blocked micro-kernel; the driver
+// that splits a product between threads, for fp32 and bf16 alike.
 #include "kernels/cpu/packed_gemm.h"
 
 #include <algorithm>
@@ -9,17 +10,29 @@
 
 #include <omp.h>
 
+#include "kernels/cpu/packed_gemm_parts.h"
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
 namespace tandem::kernels {
 
-void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
-                PackedMatrix& out) {
-  const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
+using detail::kInnerBlock;
+using detail::kRowTile;
+
+void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out,
+                bool bf16) {
   out.k = k;
   out.n = n;
+  out.bf16 = bf16;
+  if (bf16) {
+    out.data.clear();
+    detail::pack_right_bf16(trans_b, k, n, b, ldb, out);
+    return;
+  }
+  out.pairs.clear();
+  const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
   out.data.assign(static_cast<size_t>(panels * k * kPanelWidth), 0.0f);
   for (int64_t j = 0; j < panels; ++j) {
     float* panel = out.data.data() + j * k * kPanelWidth;
@@ -40,14 +53,6 @@ void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
 bool has_packed_gemm() { return true; }
 
 namespace {
-
-// 12 rows × 2 vectors = 24 accumulators, plus two B vectors and a broadcast: 27 of the 32 zmm
-// registers. Each inner step issues 24 FMAs for 2 loads and 12 broadcasts.
-constexpr int64_t kRowTile = 12;
-// A block of the inner dimension. Measured on the RNN shapes (Zen 4, 32 KiB L1, 1 MiB L2):
-// 512 beats 128 and 256 — a panel's slice (64 KiB) is read from L2 fast enough, and C is
-// read and written once per block, which dominates with wide outputs (n = 8000).
-constexpr int64_t kInnerBlock = 512;
 
 inline __mmask16 lane_mask(int64_t valid) {
   return valid >= 16  ? static_cast<__mmask16>(0xFFFF)
@@ -114,11 +119,13 @@ void pack_left(bool trans_a, int64_t m, int64_t p0, int64_t kc, const float* a, 
   }
 }
 
-// Rows [i_begin, i_end) × column panels [j_begin, j_end) of C = alpha·op(A)·B + beta·C: the
-// part one thread computes, packing its own rows of A block by block.
-void multiply_part(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end,
-                   float alpha, const float* a, int64_t lda, const PackedMatrix& b, float beta,
-                   float* c, int64_t ldc) {
+}  // namespace
+
+namespace detail {
+
+void multiply_part_f32(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end,
+                       float alpha, const float* a, int64_t lda, const PackedMatrix& b, float beta,
+                       float* c, int64_t ldc) {
   const int64_t m = i_end - i_begin;
   if (m <= 0 || j_begin >= j_end) return;
   const float* a_rows = trans_a ? a + i_begin : a + i_begin * lda;
@@ -141,6 +148,10 @@ void multiply_part(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_begin
   }
 }
 
+}  // namespace detail
+
+namespace {
+
 // Below this many FLOPs a product runs on one thread: waking a second costs microseconds.
 constexpr double kMinParallelFlops = 2e6;
 
@@ -149,6 +160,7 @@ constexpr double kMinParallelFlops = 2e6;
 void gemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
                  const PackedMatrix& b, float beta, float* c, int64_t ldc, int threads) {
   const int64_t panels = (b.n + kPanelWidth - 1) / kPanelWidth;
+  const auto multiply_part = b.bf16 ? detail::multiply_part_bf16 : detail::multiply_part_f32;
   if (threads <= 1 || 2.0 * m * b.n * b.k < kMinParallelFlops) {
     multiply_part(trans_a, 0, m, 0, panels, alpha, a, lda, b, beta, c, ldc);
     return;

@@ -11,6 +11,8 @@ namespace tandem::kernels {
 // True when this build has the AVX-512 kernel (built with -march=native on such a machine);
 // without it, kernels::gemm uses the BLAS for everything.
 bool has_packed_gemm();
+// True when, besides, this CPU has AVX512_BF16 (checked at run time) for the bf16 kernel.
+bool has_bf16_gemm();
 
 // The right operand B (k × n) of C = A·B, rearranged into panels of kPanelWidth columns: panel
 // j holds, for each inner index p, B(p, 32j … 32j+31) side by side, zero-padded past n. That is
@@ -32,16 +34,21 @@ struct CacheLineAllocator {
   bool operator==(const CacheLineAllocator&) const { return true; }
 };
 
+// In bf16, a panel holds pairs instead: for each p = 0, 2, 4, …, 32 words of two bf16 values
+// (B(p, col), B(p + 1, col)) — the operand order of AVX512_BF16's dot product — and a
+// product with it rounds the left operand to bf16 too, accumulating in fp32.
 struct PackedMatrix {
   int64_t k = 0, n = 0;
-  std::vector<float, CacheLineAllocator<float>> data;  // ceil(n / 32) panels × k × 32
-
-  bool empty() const { return data.empty(); }
+  bool bf16 = false;
+  std::vector<float, CacheLineAllocator<float>> data;         // ceil(n/32) × k × 32
+  std::vector<uint32_t, CacheLineAllocator<uint32_t>> pairs;  // ceil(n/32) × ceil(k/2) × 32
 };
 
 // Packs op(B), with B stored row-major with row stride ldb: op(B) = B (k × n) when !trans_b,
-// Bᵀ when trans_b (B stored n × k, as Linear keeps its weight, out × in).
-void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out);
+// Bᵀ when trans_b (B stored n × k, as Linear keeps its weight, out × in). bf16 needs
+// has_bf16_gemm().
+void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out,
+                bool bf16 = false);
 
 // C = alpha · op(A) · B + beta · C with B packed; op(A) is m × k, C is m × n with row stride ldc.
 // Runs on `threads` threads (split by column panels, then by rows). Needs has_packed_gemm().
