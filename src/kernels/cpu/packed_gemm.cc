@@ -159,6 +159,12 @@ constexpr double kMinParallelFlops = 2e6;
 
 void gemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
                  const PackedMatrix& b, float beta, float* c, int64_t ldc, int threads) {
+  if (b.k == 0) {  // an empty product: C = beta · C
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < b.n; ++j)
+        c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
+    return;
+  }
   const int64_t panels = (b.n + kPanelWidth - 1) / kPanelWidth;
   const auto multiply_part = b.bf16 ? detail::multiply_part_bf16 : detail::multiply_part_f32;
   if (threads <= 1 || 2.0 * m * b.n * b.k < kMinParallelFlops) {
