@@ -1,4 +1,5 @@
-// GEMM microbenchmarks: tandem::kernels::gemm against cblas_sgemm at the shapes of a small RNN.
+// GEMM microbenchmarks: tandem::kernels::gemm and our packed kernel against cblas_sgemm at the
+// shapes of a small RNN.
 #include <cblas.h>
 
 #include <benchmark/benchmark.h>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/packed_gemm.h"
 #include "paired.h"
 #include "tensor/rng.h"
 
@@ -142,6 +144,30 @@ void BM_GemvDirect(benchmark::State& state) {
   set_counters(state, s);
 }
 
+// Our kernel with B packed once, as PackedWeights keeps a parameter (fp32 or bf16 operands),
+// against cblas_sgemm (which packs B on every call), call by call, both on one thread:
+// ratio = t_direct / t_packed.
+void BM_GemmPackedPaired(benchmark::State& state, GemmShape s, bool bf16) {
+  using namespace tandem::kernels;
+  if (!has_packed_gemm() || (bf16 && !has_bf16_gemm())) {
+    state.SkipWithError("no packed kernel for this precision in this build or CPU");
+    return;
+  }
+  set_gemm_threads(1);
+  Operands op_packed(s), op_direct(s);
+  PackedMatrix packed;
+  pack_right(s.trans_b, s.k, s.n, op_packed.b.data(), op_packed.ldb, packed, bf16);
+  tandem::bench::run_paired(
+      state, bf16 ? "packed_bf16" : "packed_fp32",
+      [&] {
+        gemm_packed(s.trans_a, s.m, 1.0f, op_packed.a.data(), op_packed.lda, packed, s.beta,
+                    op_packed.c.data(), op_packed.ldc, 1);
+        benchmark::DoNotOptimize(op_packed.c.data());
+        benchmark::ClobberMemory();
+      },
+      "direct", [&] { call_direct(s, op_direct); });
+}
+
 void threads_1_and_2(benchmark::internal::Benchmark* b) {
   b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
 }
@@ -169,5 +195,16 @@ TANDEM_GEMM_PAIR(dW512_TN_1536x512x64, kWeightGrad512Tn);
 TANDEM_GEMM_PAIR(dh512_NN_64x512x1536, kInputGrad512Nn);
 TANDEM_GEMM_PAIR(dWout40_TN_40x256x4096, kOutputWeightGrad40Tn);
 TANDEM_GEMM_PAIR(dxout40_NN_4096x256x40, kOutputInputGrad40Nn);
+
+// The products whose right operand is a weight (forward x·Wᵀ, backward dY·W), packed once.
+#define TANDEM_GEMM_PACKED(name, shape)                                             \
+  BENCHMARK_CAPTURE(BM_GemmPackedPaired, name##_fp32, shape, false)->UseRealTime(); \
+  BENCHMARK_CAPTURE(BM_GemmPackedPaired, name##_bf16, shape, true)->UseRealTime()
+TANDEM_GEMM_PACKED(rec256_NT_64x768x256, kRecurrent256Nt);
+TANDEM_GEMM_PACKED(rec512_NT_64x1536x512, kRecurrent512Nt);
+TANDEM_GEMM_PACKED(rec256_NT_1x768x256, kRecurrent256Batch1Nt);
+TANDEM_GEMM_PACKED(out40_NT_4096x40x256, kOutput40Nt);
+TANDEM_GEMM_PACKED(dh256_NN_64x256x768, kInputGrad256Nn);
+TANDEM_GEMM_PACKED(dh512_NN_64x512x1536, kInputGrad512Nn);
 
 }  // namespace

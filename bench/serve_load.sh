@@ -5,7 +5,8 @@
 # per request from the g2p dev set, on the standard small g2p model (bench/small.yaml, trained
 # here into runs/serve-g2p if missing). Prints a Markdown table of throughput, p50/p99 latency,
 # failed requests and the mean batch size (from /metrics). BEAM=5 sends "beam": 5 (default: the
-# model's decode.beam_size, 1 here); CLIENTS="32" runs only that many clients.
+# model's decode.beam_size, 1 here); CLIENTS="32" runs only that many clients; PRECISION=bf16
+# serves with bf16 matrix products (--precision).
 # Usage, from anywhere:  bash bench/serve_load.sh   (TANDEM=a built binary to skip the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,8 @@ for clients in ${CLIENTS:-1 8 32}; do
     esac
     load=$(cut -d' ' -f1 /proc/loadavg)  # the machine's 1-minute load average before the run
     log="$out/server-$mode-$clients.log"
-    "$tandem" serve --model "$model" --port "$port" --threads 1 "${flags[@]}" 2> "$log" &
+    "$tandem" serve --model "$model" --port "$port" --threads 1 "${flags[@]}" \
+      ${PRECISION:+--precision "$PRECISION"} 2> "$log" &
     server=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
     threads=$(( clients < 2 ? 1 : 2 ))

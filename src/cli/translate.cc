@@ -43,8 +43,12 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
     return examples[a].source.size() < examples[b].source.size();
   });
   use_precision(m.config.get_string("decode.precision"), "decode.precision");
-  Graph g;
-  g.set_packed_weights(m.packed_weights.get());
+  // The model's own graph where free: a server calls this once per batch, and a new graph's
+  // arena would take fresh pages from the kernel (page faults) every time.
+  std::unique_lock<std::mutex> lock(m.workspace->mutex, std::try_to_lock);
+  Graph local;
+  Graph& g = lock.owns_lock() ? m.workspace->graph : local;
+  g.set_packed_weights(&m.workspace->packed_weights);
   for (size_t begin = 0; begin < order.size(); begin += batch_size) {
     std::vector<const data::Example*> rows;
     for (size_t k = begin; k < std::min(order.size(), begin + batch_size); ++k)

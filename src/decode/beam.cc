@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "autodiff/ops.h"
+#include "decode/state_rows.h"
 #include "kernels/cpu/embedding.h"
 
 namespace tandem {
@@ -14,15 +15,6 @@ namespace tandem {
 namespace {
 
 constexpr double kDead = -std::numeric_limits<double>::infinity();
-
-// Row i of the result is row rows[i] of x (N, …). Inference only: a new constant, no tape.
-Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows) {
-  const Tensor& v = x.value();
-  Tensor out = g.new_tensor(v.shape().with_first(static_cast<int64_t>(rows.size())));
-  kernels::embedding_gather(static_cast<int64_t>(rows.size()), v.numel() / v.dim(0), v.data(),
-                            rows.data(), out.data());
-  return g.constant(out);
-}
 
 // The encoder output of B sentences as that of B·K rows, each sentence repeated K times
 // (row b·K + k), so that every beam reads its own sentence's memory.
@@ -101,6 +93,32 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
   std::vector<double> next_score(B * K);
   std::vector<bool> done(B, false);
   std::vector<Candidate> candidates;
+  // Sentence s of the decoder's batch (rows s·K … s·K + K − 1) is source sentence sentence[s].
+  // Done sentences leave the batch once they are a quarter of it, as in greedy search.
+  std::vector<int32_t> sentence(B), rows;
+  for (int64_t b = 0; b < B; ++b) sentence[b] = static_cast<int32_t>(b);
+  auto drop_done_sentences = [&] {
+    rows.clear();
+    int64_t kept = 0;
+    for (size_t s = 0; s < sentence.size(); ++s) {
+      if (done[sentence[s]]) continue;
+      for (int64_t k = 0; k < K; ++k) rows.push_back(static_cast<int32_t>(s * K + k));
+      sentence[kept++] = sentence[s];
+    }
+    sentence.resize(kept);
+    select_state_rows(g, state, rows);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (static_cast<size_t>(rows[i]) == i) continue;  // (a self-move would empty a vector)
+      score[i] = score[rows[i]];
+      tokens[i] = std::move(tokens[rows[i]]);
+      attention[i] = std::move(attention[rows[i]]);
+      previous[i] = previous[rows[i]];
+    }
+    for (auto* v : {&score, &next_score}) v->resize(rows.size());
+    tokens.resize(rows.size());
+    attention.resize(rows.size());
+    for (auto* v : {&previous, &parent, &next_token}) v->resize(rows.size());
+  };
   auto finish = [&](int64_t b, int32_t beam, double log_prob, int64_t t,
                     const Decoder::Step& step) {
     Hypothesis h;
@@ -116,22 +134,32 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
   };
 
   for (int64_t t = 0; t <= longest; ++t) {
+    int64_t n = static_cast<int64_t>(sentence.size());
+    int64_t done_here = 0;
+    for (const int32_t b : sentence) done_here += done[b];
+    if (4 * done_here >= n) {
+      drop_done_sentences();
+      n = static_cast<int64_t>(sentence.size());
+    }
     const Decoder::Step step = model.decoder().step(g, previous, state, unused, false);
+    // The output layer's values (B·K × V, each step) die once the candidates are chosen.
+    const Arena::Mark scratch = g.arena().mark();
     const Tensor log_probs = next_token_log_probs(model, g, step, so);
     const int64_t V = log_probs.dim(1);
-    for (int64_t i = 0; i < B * K; ++i) {
+    for (int64_t i = 0; i < n * K; ++i) {
       parent[i] = static_cast<int32_t>(i);
       next_token[i] = so.eos_id;
       next_score[i] = kDead;
     }
     bool any_alive = false;
-    for (int64_t b = 0; b < B; ++b) {
+    for (int64_t s = 0; s < n; ++s) {
+      const int32_t b = sentence[s];
       if (done[b]) continue;
       // The best 2K extensions over the sentence's live beams: enough to refill K beams even
       // if K of them end the hypothesis.
       candidates.clear();
       for (int64_t k = 0; k < K; ++k) {
-        const int32_t beam = static_cast<int32_t>(b * K + k);
+        const int32_t beam = static_cast<int32_t>(s * K + k);
         if (score[beam] == kDead) continue;
         const float* row = log_probs[beam].data();
         const std::vector<int32_t> banned = banned_tokens(tokens[beam], o.no_repeat_ngram);
@@ -158,7 +186,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
             finish(b, cand.beam, cand.score, t, step);
           continue;
         }
-        const int64_t slot = b * K + filled++;
+        const int64_t slot = s * K + filled++;
         parent[slot] = cand.beam;
         next_token[slot] = cand.token;
         next_score[slot] = cand.score;
@@ -169,21 +197,22 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
       else
         any_alive = true;
     }
+    g.arena().rewind(scratch);
     if (!any_alive) break;
     // Reorder every per-row piece of state by parent: the decoder state, histories, scores.
     for (RnnState& layer : state.layers)
       for (int p = 0; p < layer.size; ++p) layer.parts[p] = gather_rows(g, layer.parts[p], parent);
     if (state.feed.defined()) state.feed = gather_rows(g, state.feed, parent);
-    std::vector<std::vector<int32_t>> new_tokens(B * K);
-    std::vector<std::vector<std::vector<float>>> new_attention(B * K);
-    for (int64_t i = 0; i < B * K; ++i) {
+    std::vector<std::vector<int32_t>> new_tokens(n * K);
+    std::vector<std::vector<std::vector<float>>> new_attention(n * K);
+    for (int64_t i = 0; i < n * K; ++i) {
       if (next_score[i] == kDead) continue;
       new_tokens[i] = tokens[parent[i]];
       new_tokens[i].push_back(next_token[i]);
       if (so.keep_attention && step.attention.defined()) {
         new_attention[i] = attention[parent[i]];
         const float* w = step.attention.value()[parent[i]].data();
-        new_attention[i].emplace_back(w, w + source.lengths[i / K]);
+        new_attention[i].emplace_back(w, w + source.lengths[sentence[i / K]]);
       }
     }
     tokens.swap(new_tokens);

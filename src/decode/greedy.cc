@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "autodiff/ops.h"
+#include "decode/state_rows.h"
 
 namespace tandem {
 
@@ -40,22 +41,42 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
 
   const std::vector<int64_t> limit = output_length_limits(source, options);
   const int64_t longest = *std::max_element(limit.begin(), limit.end());
-  std::vector<int32_t> previous(B, options.bos_id);
+  // Row r of the decoder's batch is sentence alive[r]. Finished rows are dropped once they are
+  // a quarter of the batch: decoding them on would waste 22% of the steps on the g2p dev set
+  // (sorted batches of 64), and the selection costs a copy of the state.
+  std::vector<int32_t> alive(B), previous(B, options.bos_id), keep;
+  for (int64_t b = 0; b < B; ++b) alive[b] = static_cast<int32_t>(b);
   std::vector<bool> done(B, false);
   int64_t remaining = B;
   for (int64_t t = 0; t <= longest && remaining > 0; ++t) {
+    if (4 * (static_cast<int64_t>(alive.size()) - remaining) >=
+        static_cast<int64_t>(alive.size())) {
+      keep.clear();
+      for (size_t r = 0; r < alive.size(); ++r)
+        if (!done[alive[r]]) keep.push_back(static_cast<int32_t>(r));
+      select_state_rows(g, state, keep);
+      for (size_t i = 0; i < keep.size(); ++i) {
+        alive[i] = alive[keep[i]];
+        previous[i] = previous[keep[i]];
+      }
+      alive.resize(keep.size());
+      previous.resize(keep.size());
+    }
     Decoder::Step step = model.decoder().step(g, previous, state, unused, false);
+    // The output layer's values (B × V, each step) die with the step.
+    const Arena::Mark scratch = g.arena().mark();
     const Tensor log_probs = next_token_log_probs(model, g, step, options);
-    for (int64_t b = 0; b < B; ++b) {
+    for (size_t r = 0; r < alive.size(); ++r) {
+      const int32_t b = alive[r];
       if (done[b]) continue;
-      const float* row = log_probs[b].data();
+      const float* row = log_probs[static_cast<int64_t>(r)].data();
       int32_t best = static_cast<int32_t>(std::max_element(row, row + log_probs.dim(1)) - row);
       if (t == limit[b]) best = options.eos_id;  // out of room: end here
       Hypothesis& h = out[b];
       h.score += row[best];
       h.log_prob = h.score;
       if (options.keep_attention && step.attention.defined()) {
-        const float* w = step.attention.value()[b].data();
+        const float* w = step.attention.value()[static_cast<int64_t>(r)].data();
         h.attention.emplace_back(w, w + source.lengths[b]);
       }
       if (best == options.eos_id) {
@@ -64,8 +85,9 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
       } else {
         h.tokens.push_back(best);
       }
-      previous[b] = best;
+      previous[r] = best;
     }
+    g.arena().rewind(scratch);
   }
   return out;
 }

@@ -31,7 +31,7 @@ Tensor next_token_log_probs(const Seq2Seq& model, Graph& g, const Decoder::Step&
                             const SearchOptions& options);
 
 // Decodes every row of the batch in one pass of batched decoder steps; rows that have emitted
-// </s> ride along until all are done. Runs without a tape (NoGradGuard on g).
+// </s> leave the batch (a few at a time). Runs without a tape (NoGradGuard on g).
 std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const SourceBatch& source,
                                       const SearchOptions& options);
 

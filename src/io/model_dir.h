@@ -3,9 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
-#include "autodiff/packed_weights.h"
+#include "autodiff/graph.h"
 #include "data/tokenizer.h"
 #include "data/vocab.h"
 #include "io/options.h"
@@ -22,8 +23,13 @@ struct LoadedModel {
   data::Vocab source_vocab, target_vocab;
   std::unique_ptr<data::Tokenizer> source_tokenizer, target_tokenizer;
   std::unique_ptr<Seq2Seq> model;
-  // The weights packed for decoding, made on first use (a loaded model's weights never change).
-  std::unique_ptr<PackedWeights> packed_weights = std::make_unique<PackedWeights>();
+  // What decoding keeps between calls (see translate_lines).
+  struct Workspace {
+    PackedWeights packed_weights;  // made on first use: a loaded model's weights never change
+    std::mutex mutex;              // guards graph
+    Graph graph;                   // its arena keeps its peak size from call to call
+  };
+  std::unique_ptr<Workspace> workspace = std::make_unique<Workspace>();
 };
 
 // What a model folder holds besides the weights.

@@ -31,6 +31,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--threads", o.threads, "CPU threads for decoding (default 1)")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--precision", o.precision,
+                  "matrix products in fp32 or bf16 (default: the model's decode.precision)")
+      ->check(CLI::IsMember({"fp32", "bf16"}));
   cmd->add_option("--http-threads", o.http_threads,
                   "connections served at once (default 64); more wait for a free thread")
       ->check(CLI::Range(1, 4096));
@@ -109,7 +112,8 @@ extern "C" void on_stop_signal(int signal) {
 }  // namespace
 
 int run_serve(const ServeCommandOptions& o) {
-  const LoadedModel model = load_model_dir(o.model_dir);
+  LoadedModel model = load_model_dir(o.model_dir);
+  if (!o.precision.empty()) model.config.set("decode.precision", o.precision, "--precision");
   kernels::set_gemm_threads(o.threads);
   ServerOptions options;
   options.host = o.host;

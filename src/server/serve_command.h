@@ -16,7 +16,8 @@ struct ServeCommandOptions {
   std::string model_dir;
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 1;  // CPU threads for the decoder's matrix products
+  int threads = 1;        // CPU threads for the decoder's matrix products
+  std::string precision;  // fp32 or bf16; empty: the model's decode.precision
   int http_threads = 64;
   int64_t max_batch = 32;
   double batch_wait_ms = 0.0;  // continuous batching: see --batch-wait-ms

@@ -28,6 +28,19 @@ class Arena {
   // Forgets every allocation. Pointers handed out before are invalid afterwards.
   void reset();
 
+  // A point to come back to: rewind(mark) forgets what was allocated after it (the blocks stay
+  // for reuse), so a loop can drop each iteration's scratch — a search step's output layer over
+  // a large vocabulary, say — while keeping what came before. Valid until reset().
+  struct Mark {
+    size_t block, offset, used_before;
+  };
+  Mark mark() const { return {current_, offset_, used_before_current_}; }
+  void rewind(const Mark& m) {
+    current_ = m.block;
+    offset_ = m.offset;
+    used_before_current_ = m.used_before;
+  }
+
   size_t bytes_in_use() const { return used_before_current_ + offset_; }
   size_t peak_bytes() const { return peak_; }
   // How many times the arena asked the heap for a block, since construction.

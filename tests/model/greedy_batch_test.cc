@@ -1,5 +1,5 @@
-// Greedy search gives each sentence the same output whatever batch it is decoded in: padding
-// and masks leave no trace.
+// Greedy search gives each sentence the same output whatever batch it is decoded in: padding,
+// masks and finished rows leaving the batch leave no trace.
 #include <gtest/gtest.h>
 
 #include "decode/greedy.h"
@@ -10,7 +10,8 @@ namespace tandem {
 namespace {
 
 TEST(GreedySearch, BatchEqualsOneSentenceAtATime) {
-  for (AttentionType attention : {AttentionType::kBahdanau, AttentionType::kNone}) {
+  for (AttentionType attention : {AttentionType::kBahdanau, AttentionType::kNone,
+                                  AttentionType::kLuongDot, AttentionType::kLuongGeneral}) {
     Rng rng(41);
     ModelConfig config;
     config.cell = CellType::kLstm;
@@ -18,7 +19,7 @@ TEST(GreedySearch, BatchEqualsOneSentenceAtATime) {
     config.source_vocab = config.target_vocab = 10;
     config.embedding_size = 8;
     config.encoder_hidden = 16;
-    config.decoder_hidden = 16;
+    config.decoder_hidden = 32;  // = the bidirectional encoder's output, as luong-dot needs
     config.input_feeding = true;
     config.dropout = 0.0f;
     Seq2Seq model(config, rng);

@@ -46,6 +46,27 @@ TEST(Arena, ResetForgetsEverything) {
   EXPECT_EQ(arena.bytes_in_use(), 0u);
 }
 
+// A loop that rewinds each iteration's scratch keeps what came before and stays at one
+// iteration's size, across block boundaries too.
+TEST(Arena, RewindDropsOnlyWhatCameAfterTheMark) {
+  Arena arena(1024);
+  float* kept = arena.allocate_floats(64);
+  std::memset(kept, 0, 64 * sizeof(float));
+  const Arena::Mark mark = arena.mark();
+  const size_t in_use = arena.bytes_in_use();
+  float* first = nullptr;
+  for (int i = 0; i < 20; ++i) {
+    float* scratch = arena.allocate_floats(2000);  // past the first block
+    std::memset(scratch, 0xff, 2000 * sizeof(float));
+    if (i == 0) first = scratch;
+    EXPECT_EQ(scratch, first);  // the same memory every time
+    arena.rewind(mark);
+    EXPECT_EQ(arena.bytes_in_use(), in_use);
+  }
+  EXPECT_EQ(kept[63], 0.0f);  // never overwritten
+  EXPECT_LT(arena.peak_bytes(), 2 * (in_use + 2000 * sizeof(float)));
+}
+
 TEST(Arena, LargerRequestThanAnyBlock) {
   Arena arena(64);
   Tensor t = Tensor::zeros(arena, {1000, 10});

@@ -1,0 +1,19 @@
+// Row selection of a decoder state: the one operation searches apply to it, to reorder or shrink
+// the batch without knowing the cell or attention type.
+#pragma once
+
+#include <span>
+
+#include "model/decoder.h"
+
+namespace tandem {
+
+// Row i of the result is row rows[i] of x (N, …). Inference only: a new constant, no tape.
+Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows);
+
+// Keeps rows[i] of every per-row piece of the state as its row i: the batch-major pieces (the
+// layers' states, the input feed, the fixed context, the mask) and the time-major ones (the
+// memory and the attention keys, (S, B, …)). Inference only.
+void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows);
+
+}  // namespace tandem
