@@ -20,6 +20,10 @@ namespace tandem::kernels {
 
 using detail::kInnerBlock;
 using detail::kRowTile;
+#if defined(__AVX512F__)
+using detail::lane_mask;
+using detail::store_tile;
+#endif
 
 void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out,
                 bool bf16) {
@@ -54,12 +58,6 @@ bool has_packed_gemm() { return true; }
 
 namespace {
 
-inline __mmask16 lane_mask(int64_t valid) {
-  return valid >= 16  ? static_cast<__mmask16>(0xFFFF)
-         : valid <= 0 ? static_cast<__mmask16>(0)
-                      : static_cast<__mmask16>((1u << valid) - 1u);
-}
-
 // C[rows × cols] = alpha · Ã·B̃ + beta · C, where Ã is `rows` packed rows (kc × ROWS, row index
 // fastest) and B̃ one panel slice (kc × 32). Only the first `cols` (≤ 32) columns are written.
 // NARROW: cols ≤ 16, so the panel's right half is padding and is skipped (a narrow last panel,
@@ -78,18 +76,7 @@ void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict
       if (!NARROW) hi[i] = _mm512_fmadd_ps(ai, b1, hi[i]);
     }
   }
-  const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
-  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-  for (int i = 0; i < ROWS; ++i) {
-    float* row = c + i * ldc;
-    __m512 r0 = _mm512_mul_ps(va, lo[i]), r1 = _mm512_mul_ps(va, hi[i]);
-    if (beta != 0.0f) {  // never read C when beta is 0: it may hold NaNs from an arena
-      r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), r0);
-      r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), r1);
-    }
-    _mm512_mask_storeu_ps(row, m0, r0);
-    _mm512_mask_storeu_ps(row + 16, m1, r1);
-  }
+  store_tile<ROWS>(lo, hi, alpha, beta, c, ldc, cols);
 }
 
 using MicroKernel = void (*)(int64_t, const float*, const float*, float, float, float*, int64_t,

@@ -31,12 +31,6 @@ using PairVector = std::vector<uint32_t, CacheLineAllocator<uint32_t>>;
 // of a tile at a fixed offset i · kPairRow from one pointer.
 constexpr int64_t kPairRow = kInnerBlock / 2;
 
-inline __mmask16 lane_mask(int64_t valid) {
-  return valid >= 16  ? static_cast<__mmask16>(0xFFFF)
-         : valid <= 0 ? static_cast<__mmask16>(0)
-                      : static_cast<__mmask16>((1u << valid) - 1u);
-}
-
 // 16 floats → 16 bf16 (round to nearest even), zero-extended to 32-bit lanes.
 inline __m512i to_bf16_lanes(__m512 x) {
   return _mm512_cvtepu16_epi32(reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(x)));
@@ -65,18 +59,7 @@ void micro_kernel(int64_t kc2, const uint32_t* __restrict a, const uint32_t* __r
       if (!NARROW) hi[i] = _mm512_dpbf16_ps(hi[i], ai, b1);
     }
   }
-  const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
-  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-  for (int i = 0; i < ROWS; ++i) {
-    float* row = c + i * ldc;
-    __m512 r0 = _mm512_mul_ps(va, lo[i]), r1 = _mm512_mul_ps(va, hi[i]);
-    if (beta != 0.0f) {
-      r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), r0);
-      r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), r1);
-    }
-    _mm512_mask_storeu_ps(row, m0, r0);
-    _mm512_mask_storeu_ps(row + 16, m1, r1);
-  }
+  store_tile<ROWS>(lo, hi, alpha, beta, c, ldc, cols);
 }
 
 using MicroKernel = void (*)(int64_t, const uint32_t*, const uint32_t*, float, float, float*,

@@ -5,6 +5,10 @@
 
 #include "kernels/cpu/packed_gemm.h"
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace tandem::kernels::detail {
 
 // Rows of C per micro-tile: 12 rows × 2 vectors = 24 accumulators, plus two B vectors and a
@@ -26,5 +30,36 @@ void multiply_part_bf16(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_
 
 void pack_right_bf16(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
                      PackedMatrix& out);
+
+#if defined(__AVX512F__)
+
+// The first `valid` of 16 lanes.
+inline __mmask16 lane_mask(int64_t valid) {
+  return valid >= 16  ? static_cast<__mmask16>(0xFFFF)
+         : valid <= 0 ? static_cast<__mmask16>(0)
+                      : static_cast<__mmask16>((1u << valid) - 1u);
+}
+
+// The micro-kernels' epilogue: rows i < ROWS of C (row stride ldc), first `cols` (≤ 32) columns,
+// become alpha · (lo[i], hi[i]) + beta · C. C is never read when beta is 0: it may hold NaNs
+// from an arena.
+template <int ROWS>
+inline void store_tile(const __m512 (&lo)[ROWS], const __m512 (&hi)[ROWS], float alpha, float beta,
+                       float* c, int64_t ldc, int64_t cols) {
+  const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  for (int i = 0; i < ROWS; ++i) {
+    float* row = c + i * ldc;
+    __m512 r0 = _mm512_mul_ps(va, lo[i]), r1 = _mm512_mul_ps(va, hi[i]);
+    if (beta != 0.0f) {
+      r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), r0);
+      r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), r1);
+    }
+    _mm512_mask_storeu_ps(row, m0, r0);
+    _mm512_mask_storeu_ps(row + 16, m1, r1);
+  }
+}
+
+#endif
 
 }  // namespace tandem::kernels::detail
