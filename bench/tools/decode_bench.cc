@@ -33,7 +33,8 @@ Speed measure(const LoadedModel& m, const std::vector<std::string>& lines, int64
   const std::vector<Translation> out = translate_lines(m, lines, 64, options);
   const double seconds = seconds_since(start);
   double tokens = 0;
-  for (const Translation& t : out) tokens += t.outputs.at(0).tokens.size() - 1;  // not </s>
+  for (const Translation& t : out)  // not </s>; an empty line's output has no tokens at all
+    tokens += std::max<size_t>(t.outputs.at(0).tokens.size(), 1) - 1;
   return {lines.size() / seconds, tokens / lines.size()};
 }
 
