@@ -87,6 +87,25 @@ TEST(PackedGemm, Bf16MatchesTheTripleLoopOnRoundedOperands) {
   check_products(true);
 }
 
+// Chunks split C, never a dot product: any thread count gives the same bits, in both the
+// column-panel and the row-tile split.
+TEST(PackedGemm, SameBitsWhateverTheThreadCount) {
+  if (!has_packed_gemm()) GTEST_SKIP() << "no AVX-512 kernel in this build";
+  Rng rng(13);
+  for (auto [m, n] : std::vector<std::pair<int64_t, int64_t>>{{64, 768}, {600, 40}}) {
+    const int64_t k = 700;
+    const std::vector<float> a = random_values(m * k, rng), b = random_values(k * n, rng);
+    PackedMatrix packed;
+    pack_right(true, k, n, b.data(), k, packed);
+    std::vector<float> one(m * n), many(m * n);
+    gemm_packed(false, m, 1.0f, a.data(), k, packed, 0.0f, one.data(), n, 1);
+    for (int threads : {2, 3, 5}) {
+      gemm_packed(false, m, 1.0f, a.data(), k, packed, 0.0f, many.data(), n, threads);
+      EXPECT_EQ(one, many) << m << "×" << n << ", " << threads << " threads";
+    }
+  }
+}
+
 // bf16 is an approximation of the fp32 product, within bf16's 2⁻⁹ relative rounding.
 TEST(PackedGemm, Bf16StaysCloseToFp32) {
   if (!has_packed_gemm() || !has_bf16_gemm()) GTEST_SKIP() << "no AVX512_BF16 here";

@@ -1,6 +1,6 @@
 // Our own AVX-512 SGEMM (Goto's scheme): the left operand packed per inner block into row tiles,
 // the right operand in 32-column panels, a 12 × 32 register-blocked micro-kernel; the driver
-// that splits a product between threads, for fp32 and bf16 alike.
+// that splits a product into chunks for the threads (work_sharing.h), for fp32 and bf16 alike.
 #include "kernels/cpu/packed_gemm.h"
 
 #include <algorithm>
@@ -8,9 +8,8 @@
 #include <cstdlib>
 #include <utility>
 
-#include <omp.h>
-
 #include "kernels/cpu/packed_gemm_parts.h"
+#include "kernels/cpu/work_sharing.h"
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -158,20 +157,52 @@ void gemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t l
     multiply_part(trans_a, 0, m, 0, panels, alpha, a, lda, b, beta, c, ldc);
     return;
   }
-  // Split the column panels when there are enough of them (each thread then reads only its
-  // part of B), else the row tiles.
+  // Chunks of column panels when there are enough of them (each thread then reads only its
+  // part of B): one per thread, as every column chunk packs all of A again (4 per thread cost
+  // beam search 7%). Else chunks of row tiles, which pack only their rows: 4 per thread, so
+  // that a thread the OS deschedules holds up little (work_sharing.h).
+  struct Job {
+    bool trans_a, by_columns;
+    int64_t m, panels, tiles, chunks;
+    float alpha, beta;
+    const float* a;
+    int64_t lda;
+    const PackedMatrix* b;
+    float* c;
+    int64_t ldc;
+    decltype(detail::multiply_part_f32)* multiply_part;
+  };
   const int64_t tiles = (m + kRowTile - 1) / kRowTile;
-#pragma omp parallel num_threads(threads)
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    if (panels >= 2 * nt || panels >= tiles)
-      multiply_part(trans_a, 0, m, panels * t / nt, panels * (t + 1) / nt, alpha, a, lda, b, beta,
-                    c, ldc);
-    else
-      multiply_part(trans_a, std::min(m, tiles * t / nt * kRowTile),
-                    std::min(m, tiles * (t + 1) / nt * kRowTile), 0, panels, alpha, a, lda, b, beta,
-                    c, ldc);
-  }
+  const bool by_columns = panels >= 2 * threads || panels >= tiles;
+  const Job job{
+      trans_a,
+      by_columns,
+      m,
+      panels,
+      tiles,
+      by_columns ? std::min<int64_t>(panels, threads) : std::min<int64_t>(tiles, 4 * threads),
+      alpha,
+      beta,
+      a,
+      lda,
+      &b,
+      c,
+      ldc,
+      multiply_part};
+  run_chunks(
+      threads, job.chunks,
+      [](const void* context, int64_t chunk) {
+        const Job& j = *static_cast<const Job*>(context);
+        const int64_t units = j.by_columns ? j.panels : j.tiles;
+        const int64_t begin = units * chunk / j.chunks, end = units * (chunk + 1) / j.chunks;
+        if (j.by_columns)
+          j.multiply_part(j.trans_a, 0, j.m, begin, end, j.alpha, j.a, j.lda, *j.b, j.beta, j.c,
+                          j.ldc);
+        else
+          j.multiply_part(j.trans_a, std::min(j.m, begin * kRowTile), std::min(j.m, end * kRowTile),
+                          0, j.panels, j.alpha, j.a, j.lda, *j.b, j.beta, j.c, j.ldc);
+      },
+      &job);
 }
 
 #else
