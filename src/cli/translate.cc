@@ -11,17 +11,19 @@
 
 namespace tandem {
 
-void use_precision(const std::string& precision, const char* option) {
-  const bool bf16 = precision == "bf16";
-  if (kernels::set_gemm_precision(bf16 ? kernels::GemmPrecision::kBfloat16
-                                       : kernels::GemmPrecision::kFloat32))
-    return;
-  static bool warned = false;  // once per process, not per request
-  if (!warned)
-    std::fprintf(stderr, "%s bf16: this CPU or build has no AVX512_BF16 kernel; using fp32\n",
-                 option);
+namespace {
+
+// Sets the process-wide GEMM precision to the config's decode.precision; where bf16 is
+// unavailable, warns once (not per server request) and keeps fp32.
+void use_decode_precision(const Config& config) {
+  static bool warned = false;
+  if (kernels::set_gemm_precision(config.get_string("decode.precision")) || warned) return;
+  std::fprintf(stderr,
+               "decode.precision bf16: this CPU or build has no AVX512_BF16 kernel; using fp32\n");
   warned = true;
 }
+
+}  // namespace
 
 std::vector<Translation> translate_lines(const LoadedModel& m,
                                          const std::vector<std::string>& lines, int64_t batch_size,
@@ -42,7 +44,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return examples[a].source.size() < examples[b].source.size();
   });
-  use_precision(m.config.get_string("decode.precision"), "decode.precision");
+  use_decode_precision(m.config);
   // The model's own graph where free: a server calls this once per batch, and a new graph's
   // arena would take fresh pages from the kernel (page faults) every time.
   std::unique_lock<std::mutex> lock(m.workspace->mutex, std::try_to_lock);

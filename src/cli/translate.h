@@ -22,10 +22,6 @@ struct Translation {
   std::vector<Output> outputs;  // n-best, best first; one empty output for an empty line
 };
 
-// Sets the process-wide GEMM precision from an option's value ("fp32" or "bf16"); where bf16
-// is unavailable, warns once on stderr, naming `option`, and keeps fp32.
-void use_precision(const std::string& precision, const char* option);
-
 // Translates every line; an empty line gives an empty translation. Lines must be valid UTF-8
 // (checked by the caller, who knows the file and line). Decodes at the config's
 // decode.precision.

@@ -200,9 +200,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
     g.arena().rewind(scratch);
     if (!any_alive) break;
     // Reorder every per-row piece of state by parent: the decoder state, histories, scores.
-    for (RnnState& layer : state.layers)
-      for (int p = 0; p < layer.size; ++p) layer.parts[p] = gather_rows(g, layer.parts[p], parent);
-    if (state.feed.defined()) state.feed = gather_rows(g, state.feed, parent);
+    select_recurrent_rows(g, state, parent);
     std::vector<std::vector<int32_t>> new_tokens(n * K);
     std::vector<std::vector<std::vector<float>>> new_attention(n * K);
     for (int64_t i = 0; i < n * K; ++i) {

@@ -28,10 +28,14 @@ Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows) {
   return g.constant(out);
 }
 
-void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows) {
+void select_recurrent_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows) {
   for (RnnState& layer : state.layers)
     for (int p = 0; p < layer.size; ++p) layer.parts[p] = gather_rows(g, layer.parts[p], rows);
   if (state.feed.defined()) state.feed = gather_rows(g, state.feed, rows);
+}
+
+void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows) {
+  select_recurrent_rows(g, state, rows);
   if (state.fixed_context.defined())
     state.fixed_context = gather_rows(g, state.fixed_context, rows);
   const bool keys_are_memory = state.keys.defined() && state.keys.id == state.memory.id;

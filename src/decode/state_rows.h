@@ -11,9 +11,12 @@ namespace tandem {
 // Row i of the result is row rows[i] of x (N, …). Inference only: a new constant, no tape.
 Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows);
 
-// Keeps rows[i] of every per-row piece of the state as its row i: the batch-major pieces (the
-// layers' states, the input feed, the fixed context, the mask) and the time-major ones (the
-// memory and the attention keys, (S, B, …)). Inference only.
+// Keeps rows[i] of the pieces a step rewrites — the layers' states and the input feed — as
+// their row i: beam search's reordering, where every row stays with its own sentence.
+void select_recurrent_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows);
+
+// Keeps rows[i] of every per-row piece of the state as its row i: those above, and the fixed
+// context, the mask and the time-major memory and attention keys ((S, B, …)). Inference only.
 void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows);
 
 }  // namespace tandem

@@ -348,7 +348,7 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kChoice,
        .default_value = "fp32",
        .help = "operands of the matrix products when decoding: fp32, or bf16 (as "
-               "train.precision; batch-1 products stay fp32)",
+               "train.precision)",
        .choices = {"fp32", "bf16"}},
       {.key = "decode.beam_size",
        .type = T::kInt,

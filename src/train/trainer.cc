@@ -104,9 +104,7 @@ double selection_score(const Validation& v, const std::string& metric) {
 
 TrainSummary train(const Config& config, bool resume) {
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
-  const bool bf16 = config.get_string("train.precision") == "bf16";
-  const bool precision_ok = kernels::set_gemm_precision(bf16 ? kernels::GemmPrecision::kBfloat16
-                                                             : kernels::GemmPrecision::kFloat32);
+  const bool precision_ok = kernels::set_gemm_precision(config.get_string("train.precision"));
   const std::string model_dir = config.get_string("train.model_dir");
   const std::string checkpoint = resume ? latest_checkpoint(model_dir) : "";
   check(!resume || !checkpoint.empty(),

@@ -90,6 +90,10 @@ bool set_gemm_precision(GemmPrecision precision) {
   return ok;
 }
 
+bool set_gemm_precision(std::string_view name) {
+  return set_gemm_precision(name == "bf16" ? GemmPrecision::kBfloat16 : GemmPrecision::kFloat32);
+}
+
 GemmPrecision gemm_precision() { return g_precision; }
 
 }  // namespace tandem::kernels

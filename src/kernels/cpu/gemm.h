@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace tandem::kernels {
 
@@ -29,10 +30,13 @@ int gemm_threads();
 
 // The products' operand precision, process-wide: fp32, or bf16 — operands rounded to bf16,
 // products accumulated in fp32, twice the multiply-adds per instruction — where the CPU has
-// AVX512_BF16. Products of one row (batch-1 decoding, sgemv) stay fp32.
+// AVX512_BF16. Products against packed weights follow it at any batch size; the few products
+// left to sgemv (one row, no packed operand) stay fp32.
 enum class GemmPrecision { kFloat32, kBfloat16 };
 // Returns false, and keeps fp32, where bf16 is not available.
 bool set_gemm_precision(GemmPrecision precision);
+// By the option value "fp32" or "bf16" (train.precision, decode.precision).
+bool set_gemm_precision(std::string_view name);
 GemmPrecision gemm_precision();
 
 }  // namespace tandem::kernels
