@@ -94,6 +94,14 @@ class Graph {
     return p != nullptr && packed_weights_ != nullptr ? packed_weights_->get(*p, transposed)
                                                       : nullptr;
   }
+  // Parameter `id`'s Wᵀ restricted to input columns [begin, end) (PackedWeights::
+  // get_input_columns), or nullptr as above.
+  const kernels::PackedMatrix* packed_input_columns(int32_t id, int64_t begin, int64_t end) const {
+    const Parameter* p = values_[id].parameter;
+    return p != nullptr && packed_weights_ != nullptr
+               ? packed_weights_->get_input_columns(*p, begin, end)
+               : nullptr;
+  }
 
  private:
   struct Slot {

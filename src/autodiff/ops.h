@@ -70,13 +70,17 @@ struct LstmState {
   Var h, c;
 };
 LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh);
+// The attention ops read a time-major memory (S, B, …). With memory_rows (inference only: the
+// graph must not record), query row b reads memory column memory_rows[b] instead of column b,
+// the memory then being (S, B_mem, …) for any B_mem (kernels/cpu/memory_rows.h).
 // Additive attention scores (kernels/cpu/additive_attention.h): q (B, A), keys (S, B, A),
 // v (A), mask (B, S) or undefined → scores (B, S), −∞ where masked.
-Var additive_scores(Var q, Var keys, Var v, const Tensor& mask = {});
+Var additive_scores(Var q, Var keys, Var v, const Tensor& mask = {},
+                    std::span<const int32_t> memory_rows = {});
 // Dot-product scores (kernels/cpu/dot_attention.h): q (B, D), keys (S, B, D), mask (B, S) or
 // undefined → (B, S), −∞ where masked.
-Var dot_scores(Var q, Var keys, const Tensor& mask = {});
+Var dot_scores(Var q, Var keys, const Tensor& mask = {}, std::span<const int32_t> memory_rows = {});
 // The context vectors: weights (B, S), values (S, B, D) → (B, D), Σ_s weights[b, s]·values[s, b].
-Var attention_context(Var weights, Var values);
+Var attention_context(Var weights, Var values, std::span<const int32_t> memory_rows = {});
 
 }  // namespace tandem::ops

@@ -2,29 +2,43 @@
 #include "autodiff/packed_weights.h"
 
 #include "kernels/cpu/gemm.h"
+#include "tensor/error.h"
 
 namespace tandem {
 
 const kernels::PackedMatrix* PackedWeights::get(const Parameter& p, bool transposed) {
-  if (!kernels::has_packed_gemm() || p.value.shape().rank() != 2) return nullptr;
+  if (p.value.shape().rank() != 2) return nullptr;
+  return get({&p, transposed, 0, p.value.dim(1)});
+}
+
+const kernels::PackedMatrix* PackedWeights::get_input_columns(const Parameter& p, int64_t begin,
+                                                              int64_t end) {
+  check(p.value.shape().rank() == 2 && 0 <= begin && begin < end && end <= p.value.dim(1),
+        "packed weights: bad column range of a parameter");
+  return get({&p, true, begin, end});
+}
+
+const kernels::PackedMatrix* PackedWeights::get(const Key& key) {
+  if (!kernels::has_packed_gemm()) return nullptr;
   std::lock_guard<std::mutex> lock(mutex_);
   const bool bf16 = kernels::gemm_precision() == kernels::GemmPrecision::kBfloat16;
-  Entry& entry = packs_[&p];
-  kernels::PackedMatrix& packed = entry.packed[transposed];
-  if (!entry.current[transposed] || packed.bf16 != bf16) {
-    entry.current[transposed] = true;
-    const int64_t rows = p.value.dim(0), cols = p.value.dim(1);
-    if (transposed)  // op(W) = Wᵀ: cols × rows
-      kernels::pack_right(true, cols, rows, p.value.data(), cols, packed, bf16);
+  Entry& entry = packs_[key];
+  if (!entry.current || entry.packed.bf16 != bf16) {
+    entry.current = true;
+    const auto& [p, transposed, begin, end] = key;
+    const int64_t rows = p->value.dim(0), cols = p->value.dim(1);
+    if (transposed)  // op(W) = Wᵀ: its rows [begin, end), (end − begin) × rows
+      kernels::pack_right(true, end - begin, rows, p->value.data() + begin, cols, entry.packed,
+                          bf16);
     else
-      kernels::pack_right(false, rows, cols, p.value.data(), cols, packed, bf16);
+      kernels::pack_right(false, rows, cols, p->value.data(), cols, entry.packed, bf16);
   }
-  return &packed;
+  return &entry.packed;
 }
 
 void PackedWeights::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [parameter, entry] : packs_) entry.current = {};
+  for (auto& [key, entry] : packs_) entry.current = false;
 }
 
 }  // namespace tandem

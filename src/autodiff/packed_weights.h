@@ -1,9 +1,9 @@
 // PackedWeights: parameters packed once for the GEMM kernel and reused until the owner clears them.
 #pragma once
 
-#include <array>
+#include <map>
 #include <mutex>
-#include <unordered_map>
+#include <tuple>
 
 #include "autodiff/parameter.h"
 #include "kernels/cpu/packed_gemm.h"
@@ -21,17 +21,24 @@ class PackedWeights {
   // in the current kernels::gemm_precision(). nullptr where the build has no packed kernel. Safe to
   // call from several threads.
   const kernels::PackedMatrix* get(const Parameter& p, bool transposed);
+  // Wᵀ restricted to W's input columns [begin, end): the right operand of x·W[:, begin:end]ᵀ,
+  // which multiplies one part of a concatenated input on its own (the decoder's inference step).
+  const kernels::PackedMatrix* get_input_columns(const Parameter& p, int64_t begin, int64_t end);
   // Forgets the packed values (after the parameters changed); keeps their memory, so that a
   // warm training step allocates nothing.
   void clear();
 
  private:
+  // One packed operand: op(W) restricted to W's columns [begin, end).
+  using Key = std::tuple<const Parameter*, bool /*transposed*/, int64_t /*begin*/, int64_t /*end*/>;
   struct Entry {
-    std::array<kernels::PackedMatrix, 2> packed;  // [0]: W, [1]: Wᵀ
-    std::array<bool, 2> current{};
+    kernels::PackedMatrix packed;
+    bool current = false;
   };
+  const kernels::PackedMatrix* get(const Key& key);
+
   std::mutex mutex_;
-  std::unordered_map<const Parameter*, Entry> packs_;
+  std::map<Key, Entry> packs_;
 };
 
 }  // namespace tandem

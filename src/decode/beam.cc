@@ -8,35 +8,12 @@
 
 #include "autodiff/ops.h"
 #include "decode/state_rows.h"
-#include "kernels/cpu/embedding.h"
 
 namespace tandem {
 
 namespace {
 
 constexpr double kDead = -std::numeric_limits<double>::infinity();
-
-// The encoder output of B sentences as that of B·K rows, each sentence repeated K times
-// (row b·K + k), so that every beam reads its own sentence's memory.
-EncoderOutput expand(Graph& g, const EncoderOutput& e, int64_t K) {
-  const int64_t S = e.memory.shape()[0], B = e.memory.shape()[1], D = e.memory.shape()[2];
-  std::vector<int32_t> rows(B * K);
-  for (int64_t i = 0; i < B * K; ++i) rows[i] = static_cast<int32_t>(i / K);
-  EncoderOutput out;
-  Tensor memory = g.new_tensor({S, B * K, D});
-  for (int64_t s = 0; s < S; ++s)
-    kernels::embedding_gather(B * K, D, e.memory.value()[s].data(), rows.data(), memory[s].data());
-  out.memory = g.constant(memory);
-  for (const RnnState& state : e.last) {
-    RnnState r = state;
-    for (int p = 0; p < r.size; ++p) r.parts[p] = gather_rows(g, state.parts[p], rows);
-    out.last.push_back(r);
-  }
-  out.mask = g.new_tensor({B * K, S});
-  kernels::embedding_gather(B * K, S, e.mask.data(), rows.data(), out.mask.data());
-  for (int64_t i = 0; i < B * K; ++i) out.lengths.push_back(e.lengths[i / K]);
-  return out;
-}
 
 double normalise(double log_prob, int64_t length, const BeamOptions& o) {
   switch (o.length_penalty) {
@@ -78,8 +55,13 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
   std::vector<std::vector<Hypothesis>> finished(B);
   if (B == 0) return finished;
   const SearchOptions& so = o.search;
-  DecoderState state = model.decoder().initial_state(
-      g, expand(g, model.encoder().encode(g, source, unused, false), K));
+  // The state of B sentences becomes that of B·K rows, sentence b as rows b·K … b·K + K − 1:
+  // every beam reads its own sentence's memory.
+  DecoderState state =
+      model.decoder().initial_state(g, model.encoder().encode(g, source, unused, false));
+  std::vector<int32_t> rows(B * K);
+  for (int64_t i = 0; i < B * K; ++i) rows[i] = static_cast<int32_t>(i / K);
+  select_state_rows(g, state, rows);
 
   const std::vector<int64_t> limit = output_length_limits(source, so);
   const int64_t longest = *std::max_element(limit.begin(), limit.end());
@@ -95,7 +77,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
   std::vector<Candidate> candidates;
   // Sentence s of the decoder's batch (rows s·K … s·K + K − 1) is source sentence sentence[s].
   // Done sentences leave the batch once they are a quarter of it, as in greedy search.
-  std::vector<int32_t> sentence(B), rows;
+  std::vector<int32_t> sentence(B);
   for (int64_t b = 0; b < B; ++b) sentence[b] = static_cast<int32_t>(b);
   auto drop_done_sentences = [&] {
     rows.clear();

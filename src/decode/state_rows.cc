@@ -1,24 +1,9 @@
-// Row selection of a decoder state by row gathers (kernels::embedding_gather).
+// Row selection of a decoder state: row gathers (kernels::embedding_gather) and the memory map.
 #include "decode/state_rows.h"
 
 #include "kernels/cpu/embedding.h"
 
 namespace tandem {
-
-namespace {
-
-// Row selection along axis 1 of a time-major (S, B, …) value.
-Var gather_columns(Graph& g, Var x, std::span<const int32_t> rows) {
-  const Tensor& v = x.value();
-  const int64_t S = v.dim(0), B = v.dim(1), D = v.numel() / (S * B);
-  const int64_t n = static_cast<int64_t>(rows.size());
-  Tensor out = g.new_tensor(v.shape().drop_first().with_first(n).prepend(S));
-  for (int64_t s = 0; s < S; ++s)
-    kernels::embedding_gather(n, D, v.data() + s * B * D, rows.data(), out.data() + s * n * D);
-  return g.constant(out);
-}
-
-}  // namespace
 
 Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows) {
   const Tensor& v = x.value();
@@ -38,12 +23,12 @@ void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> r
   select_recurrent_rows(g, state, rows);
   if (state.fixed_context.defined())
     state.fixed_context = gather_rows(g, state.fixed_context, rows);
-  const bool keys_are_memory = state.keys.defined() && state.keys.id == state.memory.id;
-  state.memory = gather_columns(g, state.memory, rows);
-  if (keys_are_memory)
-    state.keys = state.memory;
-  else if (state.keys.defined())
-    state.keys = gather_columns(g, state.keys, rows);
+  // The memory, keys and context projections stay where they are: the rows' map to their
+  // columns follows the selection.
+  std::vector<int32_t> columns(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    columns[i] = state.memory_rows.empty() ? rows[i] : state.memory_rows[rows[i]];
+  state.memory_rows = std::move(columns);
   state.mask = gather_rows(g, g.constant(state.mask), rows).value();
 }
 

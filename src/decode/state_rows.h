@@ -15,8 +15,9 @@ Var gather_rows(Graph& g, Var x, std::span<const int32_t> rows);
 // their row i: beam search's reordering, where every row stays with its own sentence.
 void select_recurrent_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows);
 
-// Keeps rows[i] of every per-row piece of the state as its row i: those above, and the fixed
-// context, the mask and the time-major memory and attention keys ((S, B, …)). Inference only.
+// Keeps rows[i] of every per-row piece of the state as its row i: those above, the fixed
+// context, the mask, and the map of rows to memory columns (DecoderState::memory_rows), so
+// that the memory itself is never copied. Inference only.
 void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows);
 
 }  // namespace tandem

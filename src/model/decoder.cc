@@ -3,6 +3,7 @@
 #include "model/decoder.h"
 
 #include "autodiff/ops.h"
+#include "nn/column_projection.h"
 #include "nn/dropout.h"
 #include "nn/init.h"
 #include "tensor/error.h"
@@ -80,6 +81,15 @@ DecoderState Decoder::initial_state(Graph& g, const EncoderOutput& encoded) cons
   state.mask = encoded.mask;
   const int64_t S = encoded.memory.shape()[0], B = encoded.memory.shape()[1];
   if (attention_) state.keys = attention_->precompute_keys(g, encoded.memory);
+  if (attention_ && !g.recording()) {  // see DecoderState::combine_context
+    const int64_t E = config_.embedding_size, D = config_.encoder_output_size();
+    if (attends_before_rnn(config_.attention))
+      state.input_context =
+          project_input_columns(g, encoded.memory, g.parameter(cells_[0].input_weight()), E, E + D);
+    const int64_t H = config_.decoder_hidden;
+    state.combine_context =
+        project_input_columns(g, encoded.memory, g.parameter(combine_.weight()), H, H + D);
+  }
 
   // The mean of the encoder outputs over real positions: attention with uniform weights.
   Var mean;
@@ -113,40 +123,78 @@ Decoder::Step Decoder::step(Graph& g, std::span<const int32_t> previous, Decoder
                             Rng& rng, bool training) const {
   Var embedded = dropout(ops::embedding(g.parameter(*embedding_), previous),
                          config_.embedding_dropout, rng, training);
+  // In inference the context is never formed: its products come from the state's per-position
+  // projections, mixed with the weights.
+  const bool mixes = state.combine_context.defined();
   Var context = state.fixed_context;
   Var weights;
-  if (attention_ && attends_before_rnn(config_.attention)) {
-    Attention::Result a =
-        attention_->attend(g, state.layers.back().h(), state.keys, state.memory, state.mask);
-    context = a.context;
-    weights = a.weights;
+  auto attend = [&](Var query) {
+    if (mixes) {
+      weights = attention_->weights(g, query, state.keys, state.mask, state.memory_rows);
+    } else {
+      Attention::Result a = attention_->attend(g, query, state.keys, state.memory, state.mask);
+      context = a.context;
+      weights = a.weights;
+    }
+  };
+  if (attention_ && attends_before_rnn(config_.attention)) attend(state.layers.back().h());
+  Var xg;  // the first layer's projected input
+  if (mixes && state.input_context.defined()) {
+    xg = mixed_input_projection(g, embedded, weights, state);
+  } else {
+    Var inputs[3];
+    int n = 0;
+    inputs[n++] = embedded;
+    if (context.defined()) inputs[n++] = context;
+    if (config_.input_feeding) inputs[n++] = state.feed;
+    xg = cells_[0].project_input(g,
+                                 n == 1 ? embedded : ops::concat(std::span<const Var>(inputs, n)));
   }
-  Var inputs[3];
-  int n = 0;
-  inputs[n++] = embedded;
-  if (context.defined()) inputs[n++] = context;
-  if (config_.input_feeding) inputs[n++] = state.feed;
-  Var x = n == 1 ? embedded : ops::concat(std::span<const Var>(inputs, n));
+  Var x;
   for (int64_t l = 0; l < config_.decoder_layers; ++l) {
-    if (l > 0) x = dropout(x, config_.dropout, rng, training);
-    state.layers[l] = cells_[l].step(g, cells_[l].project_input(g, x), state.layers[l]);
+    if (l > 0) xg = cells_[l].project_input(g, dropout(x, config_.dropout, rng, training));
+    state.layers[l] = cells_[l].step(g, xg, state.layers[l]);
     x = state.layers[l].h();
   }
-  if (attention_ && !attends_before_rnn(config_.attention)) {
-    Attention::Result a = attention_->attend(g, x, state.keys, state.memory, state.mask);
-    context = a.context;
-    weights = a.weights;
+  if (attention_ && !attends_before_rnn(config_.attention)) attend(x);
+  Var combined;
+  if (mixes) {
+    combined = project_input_columns(
+        g, x, g.parameter(combine_.weight()), 0, config_.decoder_hidden,
+        ops::attention_context(weights, state.combine_context, state.memory_rows));
+  } else {
+    const Var parts[] = {x, context};
+    combined = combine_(g, ops::concat(parts));
   }
-  const Var parts[] = {x, context};
-  Var features = ops::tanh(combine_(g, ops::concat(parts)));
+  Var features = ops::tanh(combined);
   if (config_.input_feeding) state.feed = features;
   return {features, weights};
 }
 
+Var Decoder::mixed_input_projection(Graph& g, Var embedded, Var weights,
+                                    const DecoderState& state) const {
+  const int64_t E = config_.embedding_size, D = config_.encoder_output_size();
+  Var w = g.parameter(cells_[0].input_weight());
+  // Columns of W_ih: [embedding | context | feed].
+  Var xg = project_input_columns(
+      g, embedded, w, 0, E,
+      ops::attention_context(weights, state.input_context, state.memory_rows));
+  if (config_.input_feeding)
+    xg = project_input_columns(g, state.feed, w, E + D, E + D + config_.output_features(), xg);
+  return ops::add_bias(xg, g.parameter(cells_[0].input_bias()));
+}
+
 Var Decoder::logits(Graph& g, Var features, Rng& rng, bool training) const {
+  const OutputLayer out = output_layer(g, features, rng, training);
+  return ops::linear(out.features, out.weight, out.bias);
+}
+
+Decoder::OutputLayer Decoder::output_layer(Graph& g, Var features, Rng& rng, bool training) const {
   features = dropout(features, config_.dropout, rng, training);
-  if (output_) return (*output_)(g, features);
-  return ops::linear(features, g.parameter(*embedding_), g.parameter(*output_bias_));
+  if (output_)
+    return {features, g.parameter(output_->weight()),
+            output_->bias() != nullptr ? g.parameter(*output_->bias()) : Var{}};
+  return {features, g.parameter(*embedding_), g.parameter(*output_bias_)};
 }
 
 }  // namespace tandem

@@ -22,6 +22,16 @@ struct DecoderState {
   Var keys;                      // the attention's keys, precomputed once per batch
   Tensor mask;                   // (B, S)
   Var fixed_context;             // (B, D): the encoder summary, for attention "none"
+  // Inference only (undefined while the graph records): the context's share of the first RNN
+  // layer's input projection (S, B, G·H; Bahdanau) and of the combine layer (S, B, O), made
+  // once per source position. A search step mixes them with its attention weights instead of
+  // multiplying its context, W·Σ_s α_s·m_s = Σ_s α_s·(W·m_s): the product is then made S times
+  // per sentence instead of once per step and beam.
+  Var input_context, combine_context;
+  // Inference only: row r of the batch reads column memory_rows[r] of the memory, keys and
+  // context projections (S, B_sources, …); empty: column r. Search expands sentences into beams
+  // and drops finished ones by changing this map instead of copying the memory.
+  std::vector<int32_t> memory_rows;
 };
 
 class Decoder {
@@ -40,9 +50,18 @@ class Decoder {
   // The output layer: features (…, O) → logits (…, V). Training applies it to all steps at
   // once, one GEMM (DESIGN.md, performance rule 1).
   Var logits(Graph& g, Var features, Rng& rng, bool training) const;
+  // The output layer's operands — the features after dropout, the weight (V, O) and the bias
+  // (V) — for a loss fused with the layer (ops::linear_cross_entropy); logits() multiplies them.
+  struct OutputLayer {
+    Var features, weight, bias;
+  };
+  OutputLayer output_layer(Graph& g, Var features, Rng& rng, bool training) const;
 
  private:
   Var bridge(Graph& g, const EncoderOutput& encoded, Var mean, int64_t layer, int part) const;
+  // Inference, Bahdanau: the first layer's input projection from the embedding, the weights
+  // mixing state.input_context, and the feed.
+  Var mixed_input_projection(Graph& g, Var embedded, Var weights, const DecoderState& state) const;
 
   ModelConfig config_;
   Parameter* embedding_;

@@ -20,11 +20,10 @@ AdditiveAttention::AdditiveAttention(ParameterStore& store, const std::string& n
 
 Var AdditiveAttention::precompute_keys(Graph& g, Var memory) const { return key_(g, memory); }
 
-Attention::Result AdditiveAttention::attend(Graph& g, Var query, Var keys, Var memory,
-                                            const Tensor& mask) const {
-  Var scores = ops::additive_scores(query_(g, query), keys, g.parameter(*v_), mask);
-  Var weights = ops::masked_softmax(scores, mask);
-  return {ops::attention_context(weights, memory), weights};
+Var AdditiveAttention::weights(Graph& g, Var query, Var keys, const Tensor& mask,
+                               std::span<const int32_t> memory_rows) const {
+  Var scores = ops::additive_scores(query_(g, query), keys, g.parameter(*v_), mask, memory_rows);
+  return ops::masked_softmax(scores, mask);
 }
 
 }  // namespace tandem

@@ -12,7 +12,8 @@ class AdditiveAttention : public Attention {
   AdditiveAttention(ParameterStore& store, const std::string& name, int64_t query_size,
                     int64_t memory_size, int64_t attention_size, Rng& rng);
   Var precompute_keys(Graph& g, Var memory) const override;
-  Result attend(Graph& g, Var query, Var keys, Var memory, const Tensor& mask) const override;
+  Var weights(Graph& g, Var query, Var keys, const Tensor& mask,
+              std::span<const int32_t> memory_rows = {}) const override;
 
  private:
   Linear query_, key_;

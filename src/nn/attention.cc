@@ -1,6 +1,7 @@
 // Attention: the type names and the factory; the types live in their own files.
 #include "nn/attention.h"
 
+#include "autodiff/ops.h"
 #include "nn/additive_attention.h"
 #include "nn/dot_attention.h"
 #include "tensor/error.h"
@@ -13,6 +14,12 @@ AttentionType parse_attention_type(const std::string& name) {
   if (name == "luong-dot") return AttentionType::kLuongDot;
   if (name == "luong-general") return AttentionType::kLuongGeneral;
   throw Error("unknown attention '" + name + "'; valid: none, bahdanau, luong-dot, luong-general");
+}
+
+Attention::Result Attention::attend(Graph& g, Var query, Var keys, Var memory,
+                                    const Tensor& mask) const {
+  Var w = weights(g, query, keys, mask);
+  return {ops::attention_context(w, memory), w};
 }
 
 std::unique_ptr<Attention> make_attention(AttentionType type, ParameterStore& store,

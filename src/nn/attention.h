@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "autodiff/graph.h"
@@ -22,12 +23,18 @@ class Attention {
   // — projected by a GEMM over all positions where the type has a key projection.
   virtual Var precompute_keys(Graph& g, Var memory) const = 0;
 
+  // One decoder step's weights (B, S), rows summing to 1 over unmasked positions: query
+  // (B, D_query); mask (B, S) with 1 for real source tokens; memory_rows: which column of the
+  // keys each query row reads (inference only; see ops::attention_context).
+  virtual Var weights(Graph& g, Var query, Var keys, const Tensor& mask,
+                      std::span<const int32_t> memory_rows = {}) const = 0;
+
   struct Result {
-    Var context;  // (B, D_mem)
-    Var weights;  // (B, S): rows sum to 1 over unmasked positions
+    Var context;  // (B, D_mem): Σ_s weights[b, s]·memory[s, b]
+    Var weights;
   };
-  // One decoder step: query (B, D_query); mask (B, S) with 1 for real source tokens.
-  virtual Result attend(Graph& g, Var query, Var keys, Var memory, const Tensor& mask) const = 0;
+  // The weights and the context they make.
+  Result attend(Graph& g, Var query, Var keys, Var memory, const Tensor& mask) const;
 };
 
 // The attention of that type, its parameters under `name`; nullptr for kNone. attention_size

@@ -23,11 +23,10 @@ Var DotAttention::precompute_keys(Graph& g, Var memory) const {
   return key_ ? (*key_)(g, memory) : memory;
 }
 
-Attention::Result DotAttention::attend(Graph& g, Var query, Var keys, Var memory,
-                                       const Tensor& mask) const {
+Var DotAttention::weights(Graph& g, Var query, Var keys, const Tensor& mask,
+                          std::span<const int32_t> memory_rows) const {
   (void)g;
-  Var weights = ops::masked_softmax(ops::dot_scores(query, keys, mask), mask);
-  return {ops::attention_context(weights, memory), weights};
+  return ops::masked_softmax(ops::dot_scores(query, keys, mask, memory_rows), mask);
 }
 
 }  // namespace tandem

@@ -15,7 +15,8 @@ class DotAttention : public Attention {
   DotAttention(ParameterStore& store, const std::string& name, int64_t query_size,
                int64_t memory_size, bool general, Rng& rng);
   Var precompute_keys(Graph& g, Var memory) const override;
-  Result attend(Graph& g, Var query, Var keys, Var memory, const Tensor& mask) const override;
+  Var weights(Graph& g, Var query, Var keys, const Tensor& mask,
+              std::span<const int32_t> memory_rows = {}) const override;
 
  private:
   std::optional<Linear> key_;  // general only

@@ -17,6 +17,7 @@ class Linear {
 
   Var operator()(Graph& g, Var x) const;  // x (…, in) → (…, out)
   Parameter& weight() const { return *weight_; }
+  Parameter* bias() const { return bias_; }  // nullptr without a bias
   int64_t in() const { return weight_->value.dim(1); }
   int64_t out() const { return weight_->value.dim(0); }
 

@@ -39,6 +39,9 @@ class RnnCell {
   Var project_input(Graph& g, Var x) const;
   // One step from the projected input xg (B, G·H) and the state: one fused op.
   RnnState step(Graph& g, Var xg, const RnnState& state) const;
+  // The input projection's parameters: W_ih (G·H, in) and b_ih (G·H).
+  Parameter& input_weight() const { return *w_ih_; }
+  Parameter& input_bias() const { return *b_ih_; }
   // A zero state for a batch.
   RnnState zero_state(Graph& g, int64_t batch) const;
 

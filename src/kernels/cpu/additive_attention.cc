@@ -9,8 +9,9 @@ namespace tandem::kernels {
 
 void additive_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float* q,
                              const float* keys, const float* v, const float* mask, float* scores,
-                             float* tanh_saved) {
+                             float* tanh_saved, MemoryRows memory) {
   const int64_t A = dim;
+  if (!memory.rows) memory.batch = batch;
   for (int64_t b = 0; b < batch; ++b) {
     const float* qb = q + b * A;
     for (int64_t s = 0; s < src_len; ++s) {
@@ -18,7 +19,7 @@ void additive_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const 
         scores[b * src_len + s] = -std::numeric_limits<float>::infinity();
         continue;
       }
-      const float* k = keys + (s * batch + b) * A;
+      const float* k = keys + (s * memory.batch + memory(b)) * A;
       float e = 0.0f;
       if (tanh_saved) {
         float* t = tanh_saved + (b * src_len + s) * A;

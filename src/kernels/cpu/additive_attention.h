@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "kernels/cpu/memory_rows.h"
+
 namespace tandem::kernels {
 
 // Bahdanau, Cho & Bengio 2015, appendix A.1.2: e[b, s] = vᵀ·tanh(q[b] + k[s, b]), where
@@ -10,9 +12,10 @@ namespace tandem::kernels {
 // projected once per batch (time-major, as the encoder writes them). Positions with
 // mask[b, s] == 0 (mask (B, S), may be null) are skipped and get −∞, which softmax maps to 0.
 // tanh_saved (B, S, A) receives tanh(q + k) for the backward; it may be null in inference.
+// With memory.rows, keys is (S, memory.batch, A) and row b reads keys[s, memory.rows[b]].
 void additive_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float* q,
                              const float* keys, const float* v, const float* mask, float* scores,
-                             float* tanh_saved);
+                             float* tanh_saved, MemoryRows memory = {});
 
 // From dscores (B, S): adds the gradients into dq (B, A), dkeys (S, B, A) and dv (A); any of the
 // three may be null. Masked positions contribute nothing.

@@ -5,14 +5,15 @@
 namespace tandem::kernels {
 
 void attention_context_forward(int64_t src_len, int64_t batch, int64_t dim, const float* weights,
-                               const float* values, float* context) {
+                               const float* values, float* context, MemoryRows memory) {
+  if (!memory.rows) memory.batch = batch;
   for (int64_t b = 0; b < batch; ++b) {
     float* c = context + b * dim;
     for (int64_t d = 0; d < dim; ++d) c[d] = 0.0f;
     for (int64_t s = 0; s < src_len; ++s) {
       const float w = weights[b * src_len + s];
       if (w == 0.0f) continue;  // masked positions
-      const float* v = values + (s * batch + b) * dim;
+      const float* v = values + (s * memory.batch + memory(b)) * dim;
       for (int64_t d = 0; d < dim; ++d) c[d] += w * v[d];
     }
   }

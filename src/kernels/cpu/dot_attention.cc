@@ -6,7 +6,8 @@
 namespace tandem::kernels {
 
 void dot_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float* q,
-                        const float* keys, const float* mask, float* scores) {
+                        const float* keys, const float* mask, float* scores, MemoryRows memory) {
+  if (!memory.rows) memory.batch = batch;
   for (int64_t b = 0; b < batch; ++b) {
     const float* qb = q + b * dim;
     for (int64_t s = 0; s < src_len; ++s) {
@@ -14,7 +15,7 @@ void dot_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float
         scores[b * src_len + s] = -std::numeric_limits<float>::infinity();
         continue;
       }
-      const float* k = keys + (s * batch + b) * dim;
+      const float* k = keys + (s * memory.batch + memory(b)) * dim;
       float e = 0.0f;
 #pragma omp simd reduction(+ : e)
       for (int64_t d = 0; d < dim; ++d) e += qb[d] * k[d];
