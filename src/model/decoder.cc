@@ -81,14 +81,20 @@ DecoderState Decoder::initial_state(Graph& g, const EncoderOutput& encoded) cons
   state.mask = encoded.mask;
   const int64_t S = encoded.memory.shape()[0], B = encoded.memory.shape()[1];
   if (attention_) state.keys = attention_->precompute_keys(g, encoded.memory);
-  if (attention_ && !g.recording()) {  // see DecoderState::combine_context
+  if (attention_ && !g.recording()) {  // inference: see DecoderState::combine_context
     const int64_t E = config_.embedding_size, D = config_.encoder_output_size();
+    const Var w_ih = g.parameter(cells_[0].input_weight());
     if (attends_before_rnn(config_.attention))
-      state.input_context =
-          project_input_columns(g, encoded.memory, g.parameter(cells_[0].input_weight()), E, E + D);
+      state.input_context = project_input_columns(g, encoded.memory, w_ih, E, E + D);
     const int64_t H = config_.decoder_hidden;
     state.combine_context =
         project_input_columns(g, encoded.memory, g.parameter(combine_.weight()), H, H + D);
+    // With fewer target words than the rows this batch will project (at least one per source
+    // position and sentence), the embedding's share of that projection is cheaper as a table.
+    if (config_.target_vocab < S * B)
+      state.embedding_table =
+          ops::add_bias(project_input_columns(g, g.parameter(*embedding_), w_ih, 0, E),
+                        g.parameter(cells_[0].input_bias()));
   }
 
   // The mean of the encoder outputs over real positions: attention with uniform weights.
@@ -121,8 +127,6 @@ DecoderState Decoder::initial_state(Graph& g, const EncoderOutput& encoded) cons
 
 Decoder::Step Decoder::step(Graph& g, std::span<const int32_t> previous, DecoderState& state,
                             Rng& rng, bool training) const {
-  Var embedded = dropout(ops::embedding(g.parameter(*embedding_), previous),
-                         config_.embedding_dropout, rng, training);
   // In inference the context is never formed: its products come from the state's per-position
   // projections, mixed with the weights.
   const bool mixes = state.combine_context.defined();
@@ -139,9 +143,11 @@ Decoder::Step Decoder::step(Graph& g, std::span<const int32_t> previous, Decoder
   };
   if (attention_ && attends_before_rnn(config_.attention)) attend(state.layers.back().h());
   Var xg;  // the first layer's projected input
-  if (mixes && state.input_context.defined()) {
-    xg = mixed_input_projection(g, embedded, weights, state);
+  if (mixes) {
+    xg = first_layer_input(g, previous, weights, state);
   } else {
+    Var embedded = dropout(ops::embedding(g.parameter(*embedding_), previous),
+                           config_.embedding_dropout, rng, training);
     Var inputs[3];
     int n = 0;
     inputs[n++] = embedded;
@@ -171,17 +177,22 @@ Decoder::Step Decoder::step(Graph& g, std::span<const int32_t> previous, Decoder
   return {features, weights};
 }
 
-Var Decoder::mixed_input_projection(Graph& g, Var embedded, Var weights,
-                                    const DecoderState& state) const {
-  const int64_t E = config_.embedding_size, D = config_.encoder_output_size();
+Var Decoder::first_layer_input(Graph& g, std::span<const int32_t> previous, Var weights,
+                               const DecoderState& state) const {
+  // W_ih's columns: [embedding | context, where it goes into the RNN | feed].
+  const int64_t E = config_.embedding_size;
+  const int64_t C = state.input_context.defined() ? config_.encoder_output_size() : 0;
   Var w = g.parameter(cells_[0].input_weight());
-  // Columns of W_ih: [embedding | context | feed].
-  Var xg = project_input_columns(
-      g, embedded, w, 0, E,
-      ops::attention_context(weights, state.input_context, state.memory_rows));
+  Var xg = state.embedding_table.defined()
+               ? ops::embedding(state.embedding_table, previous)
+               : ops::add_bias(project_input_columns(
+                                   g, ops::embedding(g.parameter(*embedding_), previous), w, 0, E),
+                               g.parameter(cells_[0].input_bias()));
+  if (C > 0)
+    xg = ops::add(xg, ops::attention_context(weights, state.input_context, state.memory_rows));
   if (config_.input_feeding)
-    xg = project_input_columns(g, state.feed, w, E + D, E + D + config_.output_features(), xg);
-  return ops::add_bias(xg, g.parameter(cells_[0].input_bias()));
+    xg = project_input_columns(g, state.feed, w, E + C, E + C + config_.output_features(), xg);
+  return xg;
 }
 
 Var Decoder::logits(Graph& g, Var features, Rng& rng, bool training) const {

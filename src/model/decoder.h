@@ -32,6 +32,9 @@ struct DecoderState {
   // context projections (S, B_sources, …); empty: column r. Search expands sentences into beams
   // and drops finished ones by changing this map instead of copying the memory.
   std::vector<int32_t> memory_rows;
+  // Inference only, for target vocabularies smaller than the batch's work: the embedding's share
+  // of the first layer's input projection with its bias, per word (V, G·H).
+  Var embedding_table;
 };
 
 class Decoder {
@@ -59,9 +62,10 @@ class Decoder {
 
  private:
   Var bridge(Graph& g, const EncoderOutput& encoded, Var mean, int64_t layer, int part) const;
-  // Inference, Bahdanau: the first layer's input projection from the embedding, the weights
-  // mixing state.input_context, and the feed.
-  Var mixed_input_projection(Graph& g, Var embedded, Var weights, const DecoderState& state) const;
+  // Inference: the first layer's input projection by parts — the embedding's (from the table
+  // where there is one), the context's (mixed from state.input_context) and the feed's.
+  Var first_layer_input(Graph& g, std::span<const int32_t> previous, Var weights,
+                        const DecoderState& state) const;
 
   ModelConfig config_;
   Parameter* embedding_;

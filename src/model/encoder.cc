@@ -23,9 +23,24 @@ EncoderOutput Encoder::encode(Graph& g, const SourceBatch& source, Rng& rng, boo
   check(static_cast<int64_t>(source.ids.size()) == S * B &&
             static_cast<int64_t>(source.lengths.size()) == B,
         "encoder: the source ids and lengths do not match the batch shape");
-  Var x = ops::embedding(g.parameter(*embedding_), source.ids);  // (S·B, E)
-  x = dropout(ops::reshape(x, {S, B, config_.embedding_size}), config_.embedding_dropout, rng,
-              training);
+  // In inference with fewer source words than tokens in the batch, the first layer's input
+  // projection is cheaper as a table per word and direction, looked up by the ids.
+  Var projected[2];
+  std::span<const Var> first_layer;
+  Var x;
+  if (!g.recording() && !training && config_.source_vocab < S * B) {
+    for (int64_t d = 0; d < rnn_.directions(); ++d) {
+      const RnnCell& cell = rnn_.cell(0, d);
+      Var table = cell.project_input(g, g.parameter(*embedding_));  // (V, G·H)
+      projected[d] = ops::reshape(ops::embedding(table, source.ids),
+                                  {S, B, cell.gates() * cell.hidden_size()});
+    }
+    first_layer = std::span<const Var>(projected, rnn_.directions());
+  } else {
+    x = ops::embedding(g.parameter(*embedding_), source.ids);  // (S·B, E)
+    x = dropout(ops::reshape(x, {S, B, config_.embedding_size}), config_.embedding_dropout, rng,
+                training);
+  }
   // Per step, which rows are real: undefined (all real) until the shortest row ends.
   std::vector<Tensor> step_masks(S);
   for (int64_t t = 0; t < S; ++t) {
@@ -35,7 +50,7 @@ EncoderOutput Encoder::encode(Graph& g, const SourceBatch& source, Rng& rng, boo
     step_masks[t] = g.new_tensor({B});
     for (int64_t b = 0; b < B; ++b) step_masks[t].data()[b] = t < source.lengths[b] ? 1.0f : 0.0f;
   }
-  Rnn::Output out = rnn_.forward(g, x, step_masks, rng, training);
+  Rnn::Output out = rnn_.forward(g, x, step_masks, rng, training, first_layer);
   return {out.outputs, std::move(out.last), source.mask,
           std::vector<int64_t>(source.lengths.begin(), source.lengths.end())};
 }

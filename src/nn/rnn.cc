@@ -20,11 +20,9 @@ Rnn::Rnn(ParameterStore& store, const std::string& name, const RnnOptions& optio
   }
 }
 
-Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var input, bool reverse,
+Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
                        const std::vector<Tensor>& step_masks, RnnState& last) const {
-  const int64_t T = input.shape()[0], B = input.shape()[1];
-  // One GEMM for the input projections of every step.
-  Var xg = cell.project_input(g, input);  // (T, B, G·H)
+  const int64_t T = xg.shape()[0], B = xg.shape()[1];
   RnnState state = cell.zero_state(g, B);
   steps_.resize(T);
   for (int64_t k = 0; k < T; ++k) {
@@ -41,8 +39,11 @@ Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var input, bool reverse,
 }
 
 Rnn::Output Rnn::forward(Graph& g, Var input, const std::vector<Tensor>& step_masks, Rng& rng,
-                         bool training) const {
-  check(input.shape().rank() == 3 && input.shape()[2] == options_.input_size, [&] {
+                         bool training, std::span<const Var> first_layer_projections) const {
+  const bool projected = !first_layer_projections.empty();
+  check(!projected || static_cast<int64_t>(first_layer_projections.size()) == directions(),
+        "RNN: one first-layer projection per direction is needed");
+  check(projected || (input.shape().rank() == 3 && input.shape()[2] == options_.input_size), [&] {
     return "RNN input " + input.shape().to_string() + " should be (T, B, " +
            std::to_string(options_.input_size) + ")";
   });
@@ -54,8 +55,10 @@ Rnn::Output Rnn::forward(Graph& g, Var input, const std::vector<Tensor>& step_ma
     Var directions_out[2];
     for (int64_t d = 0; d < directions(); ++d) {
       const size_t index = l * directions() + d;
-      directions_out[d] =
-          run_direction(g, cells_[index], layer_input, d == 1, step_masks, out.last[index]);
+      // One GEMM for the input projections of every step.
+      Var xg = l == 0 && projected ? first_layer_projections[d]
+                                   : cells_[index].project_input(g, layer_input);
+      directions_out[d] = run_direction(g, cells_[index], xg, d == 1, step_masks, out.last[index]);
     }
     layer_input =
         directions() == 1 ? directions_out[0] : ops::concat(std::span<const Var>(directions_out));

@@ -1,6 +1,7 @@
 // Rnn: a stack of recurrent layers, each unidirectional or bidirectional, over padded batches.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,15 +32,22 @@ class Rnn {
   // token, or undefined when all are; empty means no padding at all. Through padding a
   // direction carries its state unchanged — the forward one its state after the last token,
   // the backward one its zero initial state — so padding never changes a result.
+  // first_layer_projections, if given, are the first layer's input projections per direction
+  // (T, B, G·H), made by the caller (the encoder's per-word tables in inference); input is then
+  // not read.
   Output forward(Graph& g, Var input, const std::vector<Tensor>& step_masks, Rng& rng,
-                 bool training) const;
+                 bool training, std::span<const Var> first_layer_projections = {}) const;
 
+  const RnnCell& cell(int64_t layer, int64_t direction) const {
+    return cells_[layer * directions() + direction];
+  }
   int64_t directions() const { return options_.bidirectional ? 2 : 1; }
   int64_t output_size() const { return directions() * options_.hidden_size; }
   const RnnOptions& options() const { return options_; }
 
  private:
-  Var run_direction(Graph& g, const RnnCell& cell, Var input, bool reverse,
+  // The time loop of one layer and direction over its projected inputs xg (T, B, G·H).
+  Var run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
                     const std::vector<Tensor>& step_masks, RnnState& last) const;
 
   RnnOptions options_;

@@ -1,5 +1,6 @@
-// The decoder's inference step (context products made once per source position and mixed by
-// the attention weights, DecoderState::combine_context) computes what the training step does.
+// The inference path — context products made once per source position and mixed by the
+// attention weights (DecoderState::combine_context), per-word tables of the first layers' input
+// projections (encoder and decoder) — computes what the training path does.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,6 +20,8 @@ std::vector<Tensor> step_features(const Seq2Seq& model, const testing::ReverseBa
   DecoderState state =
       model.decoder().initial_state(g, model.encoder().encode(g, source, unused, false));
   EXPECT_EQ(state.combine_context.defined(), !recording);
+  const bool table = model.config().target_vocab < batch.source_length * batch.batch;
+  EXPECT_EQ(state.embedding_table.defined(), !recording && table);
   std::vector<Tensor> out;
   for (int64_t t = 0; t < batch.target_length; ++t) {
     const std::span<const int32_t> previous(batch.target_in.data() + t * batch.batch,
@@ -31,8 +34,8 @@ std::vector<Tensor> step_features(const Seq2Seq& model, const testing::ReverseBa
 }
 
 TEST(DecoderInferenceStep, EqualsTheTrainingStep) {
-  for (AttentionType attention : {AttentionType::kBahdanau, AttentionType::kLuongDot,
-                                  AttentionType::kLuongGeneral}) {
+  for (AttentionType attention :
+       {AttentionType::kBahdanau, AttentionType::kLuongDot, AttentionType::kLuongGeneral}) {
     for (CellType cell : {CellType::kGru, CellType::kLstm}) {
       for (bool feeding : {false, true}) {
         Rng rng(71);
@@ -46,20 +49,24 @@ TEST(DecoderInferenceStep, EqualsTheTrainingStep) {
         config.decoder_layers = 2;
         config.input_feeding = feeding;
         Seq2Seq model(config, rng);
-        Rng data(72);
-        const testing::ReverseBatch batch = testing::make_reverse_batch(data, 5, 1, 7, 7);
-        Graph recorded, inference;
-        const std::vector<Tensor> want = step_features(model, batch, true, recorded);
-        const std::vector<Tensor> got = step_features(model, batch, false, inference);
-        ASSERT_EQ(want.size(), got.size());
-        double worst = 0;
-        for (size_t i = 0; i < want.size(); ++i) {
-          ASSERT_EQ(want[i].shape(), got[i].shape());
-          for (int64_t j = 0; j < want[i].numel(); ++j)
-            worst = std::max(worst, std::fabs(double(want[i].data()[j]) - got[i].data()[j]));
+        // Batch 5 (up to 40 source tokens, more than the 11 words) uses the tables, batch 1
+        // (up to 8) does not.
+        for (int64_t sentences : {1, 5}) {
+          Rng data(72);
+          const testing::ReverseBatch batch = testing::make_reverse_batch(data, sentences, 1, 7, 7);
+          Graph recorded, inference;
+          const std::vector<Tensor> want = step_features(model, batch, true, recorded);
+          const std::vector<Tensor> got = step_features(model, batch, false, inference);
+          ASSERT_EQ(want.size(), got.size());
+          double worst = 0;
+          for (size_t i = 0; i < want.size(); ++i) {
+            ASSERT_EQ(want[i].shape(), got[i].shape());
+            for (int64_t j = 0; j < want[i].numel(); ++j)
+              worst = std::max(worst, std::fabs(double(want[i].data()[j]) - got[i].data()[j]));
+          }
+          EXPECT_LT(worst, 1e-5) << "attention " << int(attention) << ", cell " << int(cell)
+                                 << ", input feeding " << feeding << ", batch " << sentences;
         }
-        EXPECT_LT(worst, 1e-5) << "attention " << int(attention) << ", cell " << int(cell)
-                               << ", input feeding " << feeding;
       }
     }
   }
