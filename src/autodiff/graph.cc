@@ -40,7 +40,16 @@ std::span<int32_t> Graph::copy_ids(std::span<const int32_t> ids) {
 float* Graph::grad_data(int32_t id) {
   Slot& s = values_[id];
   if (!s.requires_grad) return nullptr;
-  if (!s.grad.defined() || s.grad.data() == nullptr) s.grad = new_zeros(s.value.shape());
+  if (s.grad.defined() && s.grad.data() != nullptr) return s.grad.data();
+  auto spare = spare_grads_.find(s.value.numel());
+  if (spare != spare_grads_.end() && !spare->second.empty()) {
+    float* p = spare->second.back();
+    spare->second.pop_back();
+    std::memset(p, 0, sizeof(float) * s.value.numel());
+    s.grad = Tensor::wrap(p, s.value.shape());
+  } else {
+    s.grad = new_zeros(s.value.shape());
+  }
   return s.grad.data();
 }
 
@@ -57,13 +66,21 @@ void Graph::backward(Var loss) {
     const Node& node = *it;
     bool reached = false;
     for (int k = 0; k < node.num_out; ++k) reached |= values_[node.out[k]].grad.data() != nullptr;
-    if (reached) node.backward(*this, node);
+    if (!reached) continue;
+    node.backward(*this, node);
+    for (int k = 0; k < node.num_out; ++k) {  // nothing reads these gradients any more
+      Slot& out = values_[node.out[k]];
+      if (out.grad.data() == nullptr) continue;
+      spare_grads_[out.grad.numel()].push_back(out.grad.data());
+      out.grad = Tensor();
+    }
   }
 }
 
 void Graph::reset() {
   nodes_.clear();
   values_.clear();
+  for (auto& [size, buffers] : spare_grads_) buffers.clear();  // (their capacity stays)
   arena_.reset();
 }
 

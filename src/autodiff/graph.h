@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "autodiff/packed_weights.h"
@@ -22,7 +23,8 @@ struct Var {
 
   bool defined() const { return graph != nullptr; }
   const Tensor& value() const;
-  // The accumulated gradient after Graph::backward; undefined if none reached this value.
+  // The accumulated gradient after Graph::backward; undefined if none reached this value, and for
+  // an op's output, whose gradient is released once the op's backward has run.
   const Tensor& grad() const;
   const Shape& shape() const { return value().shape(); }
   bool requires_grad() const;
@@ -116,6 +118,10 @@ class Graph {
   std::vector<Node> nodes_;
   bool recording_ = true;
   PackedWeights* packed_weights_ = nullptr;
+  // Gradient buffers of op outputs whose op's backward has run, by element count: the sweep
+  // hands them to the next gradients of that size. A recurrent step's gradients have a few
+  // sizes, so the arena holds a few steps' worth of them instead of every step's.
+  std::unordered_map<int64_t, std::vector<float*>> spare_grads_;
 };
 
 // Inference scope: nothing is recorded while it lives.
