@@ -75,6 +75,13 @@ class Graph {
   // ---- for op implementations ----
   Tensor new_tensor(const Shape& shape) { return Tensor::empty(arena_, shape); }
   Tensor new_zeros(const Shape& shape) { return Tensor::zeros(arena_, shape); }
+  // n floats for an op's temporary, valid until the next call (ops do not nest): a recurrent
+  // step's gate pre-activations, which would otherwise stay in the arena until the step ends —
+  // a quarter of a gigabyte over a long batch of a wide LSTM.
+  float* scratch(int64_t n) {
+    scratch_.reset();
+    return scratch_.allocate_floats(n);
+  }
   std::span<int32_t> copy_ids(std::span<const int32_t> ids);
   // Adds an op's output value; it needs a gradient iff `requires_grad` and the tape records.
   Var add_value(const Tensor& value, bool requires_grad);
@@ -114,6 +121,7 @@ class Graph {
   };
 
   Arena arena_;
+  Arena scratch_{size_t{64} << 10};
   std::vector<Slot> values_;
   std::vector<Node> nodes_;
   bool recording_ = true;

@@ -15,24 +15,24 @@ namespace {
 // The recurrent product's backward, shared by both cells: from dgates (B, G·H),
 // dW_hh += dgatesᵀ·h and dh += dgates·W_hh.
 void recurrent_gemm_backward(Graph& g, const Node& node, int h_input, int w_input,
-                             const Tensor& dgates) {
+                             const float* dgates) {
   const Tensor& h = input_value(g, node, h_input);
   const Tensor& w = input_value(g, node, w_input);
   const int64_t B = h.dim(0), H = h.dim(1), G = w.dim(0);
   if (float* dw = input_grad(g, node, w_input))
-    kernels::gemm(true, false, G, H, B, 1.0f, dgates.data(), h.data(), 1.0f, dw);
+    kernels::gemm(true, false, G, H, B, 1.0f, dgates, h.data(), 1.0f, dw);
   if (float* dh = input_grad(g, node, h_input))
-    gemm_weight(g, node.in[w_input], false, false, B, H, G, 1.0f, dgates.data(), G, 1.0f, dh, H);
+    gemm_weight(g, node.in[w_input], false, false, B, H, G, 1.0f, dgates, G, 1.0f, dh, H);
 }
 
 // Inputs: xg, h, W_hh, b_hh. Saved: (r, z, n, hg_n).
 void gru_cell_backward(Graph& g, const Node& node) {
   const Tensor& h = input_value(g, node, 1);
   const int64_t B = h.dim(0), H = h.dim(1);
-  Tensor dhg = g.new_tensor({B, 3 * H});
-  kernels::gru_cell_backward(B, H, h.data(), node.saved[0].data(), output_grad(g, node).data(),
-                             dhg.data(), input_grad(g, node, 0), input_grad(g, node, 1));
-  if (float* db = input_grad(g, node, 3)) kernels::sum_rows_accumulate(B, 3 * H, dhg.data(), db);
+  float* dhg = g.scratch(B * 3 * H);
+  kernels::gru_cell_backward(B, H, h.data(), node.saved[0].data(), output_grad(g, node).data(), dhg,
+                             input_grad(g, node, 0), input_grad(g, node, 1));
+  if (float* db = input_grad(g, node, 3)) kernels::sum_rows_accumulate(B, 3 * H, dhg, db);
   recurrent_gemm_backward(g, node, 1, 2, dhg);
 }
 
@@ -42,10 +42,9 @@ void lstm_cell_backward(Graph& g, const Node& node) {
   const int64_t B = h.dim(0), H = h.dim(1);
   const Tensor& dh = output_grad(g, node, 0);
   const Tensor& dc = output_grad(g, node, 1);
-  Tensor dgates = g.new_tensor({B, 4 * H});
+  float* dgates = g.scratch(B * 4 * H);
   kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), node.saved[0].data(), dh.data(),
-                              dc.data(), dgates.data(), input_grad(g, node, 0),
-                              input_grad(g, node, 2));
+                              dc.data(), dgates, input_grad(g, node, 0), input_grad(g, node, 2));
   recurrent_gemm_backward(g, node, 1, 3, dgates);
 }
 
@@ -70,15 +69,14 @@ Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh) {
   check_shape(b_hh.shape() == Shape{3 * H}, "gru_cell", [&] {
     return "b_hh " + b_hh.shape().to_string() + " should be [" + std::to_string(3 * H) + "]";
   });
-  Tensor hg = g.new_tensor({B, 3 * H});
-  kernels::broadcast_rows(B, 3 * H, b_hh.value().data(), hg.data());
-  gemm_weight(g, w_hh.id, false, true, B, 3 * H, H, 1.0f, h.value().data(), H, 1.0f, hg.data(),
-              3 * H);
+  float* hg = g.scratch(B * 3 * H);
+  kernels::broadcast_rows(B, 3 * H, b_hh.value().data(), hg);
+  gemm_weight(g, w_hh.id, false, true, B, 3 * H, H, 1.0f, h.value().data(), H, 1.0f, hg, 3 * H);
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
                                        w_hh.requires_grad() || b_hh.requires_grad());
   Tensor saved = needs ? g.new_tensor({B, 4 * H}) : Tensor();
   Tensor h_next = g.new_tensor({B, H});
-  kernels::gru_cell_forward(B, H, xg.value().data(), hg.data(), h.value().data(), h_next.data(),
+  kernels::gru_cell_forward(B, H, xg.value().data(), hg, h.value().data(), h_next.data(),
                             needs ? saved.data() : nullptr);
   Node node;
   node.backward = gru_cell_backward;
@@ -93,15 +91,14 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh) {
   check_shape(c.shape() == h.shape(), "lstm_cell", [&] {
     return "c " + c.shape().to_string() + " should match h " + h.shape().to_string();
   });
-  Tensor hg = g.new_tensor({B, 4 * H});
-  gemm_weight(g, w_hh.id, false, true, B, 4 * H, H, 1.0f, h.value().data(), H, 0.0f, hg.data(),
-              4 * H);
+  float* hg = g.scratch(B * 4 * H);
+  gemm_weight(g, w_hh.id, false, true, B, 4 * H, H, 1.0f, h.value().data(), H, 0.0f, hg, 4 * H);
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
                                        c.requires_grad() || w_hh.requires_grad());
   Tensor saved = needs ? g.new_tensor({B, 5 * H}) : Tensor();
   Tensor h_next = g.new_tensor({B, H});
   Tensor c_next = g.new_tensor({B, H});
-  kernels::lstm_cell_forward(B, H, xg.value().data(), hg.data(), c.value().data(), h_next.data(),
+  kernels::lstm_cell_forward(B, H, xg.value().data(), hg, c.value().data(), h_next.data(),
                              c_next.data(), needs ? saved.data() : nullptr);
   Var out_h = g.add_value(h_next, needs);
   Var out_c = g.add_value(c_next, needs);
