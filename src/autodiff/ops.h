@@ -59,6 +59,13 @@ enum class Reduction { kSum, kMean };  // kMean: divided by the number of counte
 // smoothing ε (see kernels/cpu/cross_entropy.h) → scalar.
 Var cross_entropy(Var logits, std::span<const int32_t> targets, int32_t ignore_index = -1,
                   float smoothing = 0.0f, Reduction reduction = Reduction::kMean);
+// (ops_output_loss.cc) The same loss of linear(features, weight, bias): features (…, in),
+// weight (V, in), bias (V) or undefined, one target per row. Computed over chunks of rows, so
+// the (rows, V) logits, probabilities and their gradient are never held whole: training's
+// output layer over every target position at once.
+Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int32_t> targets,
+                         int32_t ignore_index = -1, float smoothing = 0.0f,
+                         Reduction reduction = Reduction::kMean);
 
 // ---- recurrent cells and attention (ops_rnn.cc, ops_attention.cc) ----
 // One GRU step (kernels/cpu/gru_cell.h): xg (B, 3H) = the input projection of this step,

@@ -1,4 +1,4 @@
-// Seq2Seq: the loss over a batch — encode once, step the decoder, one output GEMM, one loss op.
+// Seq2Seq: the loss over a batch — encode once, step the decoder, output layer and loss fused.
 #include "model/seq2seq.h"
 
 #include <algorithm>
@@ -54,10 +54,16 @@ Var Seq2Seq::loss(Graph& g, const SourceBatch& source, const TargetBatch& target
     features[t] = decoder_->step(g, previous, state, rng, options.training).features;
     if (sampling) step_logits[t] = decoder_->logits(g, features[t], rng, options.training);
   }
-  Var logits = sampling ? ops::stack(step_logits)
-                        : decoder_->logits(g, ops::stack(features), rng, options.training);
-  logits = ops::reshape(logits, {T * B, config_.target_vocab});
-  return ops::cross_entropy(logits, target.output, options.pad_id, options.label_smoothing);
+  if (sampling) {
+    Var logits = ops::reshape(ops::stack(step_logits), {T * B, config_.target_vocab});
+    return ops::cross_entropy(logits, target.output, options.pad_id, options.label_smoothing);
+  }
+  // The output layer and the loss in one op over chunks of rows: the (T·B, V) logits, their
+  // probabilities and gradient — 140 MB each for a full base batch — are never held whole.
+  const Decoder::OutputLayer out =
+      decoder_->output_layer(g, ops::stack(features), rng, options.training);
+  return ops::linear_cross_entropy(out.features, out.weight, out.bias, target.output,
+                                   options.pad_id, options.label_smoothing);
 }
 
 }  // namespace tandem
