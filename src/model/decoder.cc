@@ -181,7 +181,7 @@ Var Decoder::first_layer_input(Graph& g, std::span<const int32_t> previous, Var 
                                const DecoderState& state) const {
   // W_ih's columns: [embedding | context, where it goes into the RNN | feed].
   const int64_t E = config_.embedding_size;
-  const int64_t C = state.input_context.defined() ? config_.encoder_output_size() : 0;
+  const int64_t C = attends_before_rnn(config_.attention) ? config_.encoder_output_size() : 0;
   Var w = g.parameter(cells_[0].input_weight());
   Var xg = state.embedding_table.defined()
                ? ops::embedding(state.embedding_table, previous)
