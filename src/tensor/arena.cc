@@ -49,8 +49,11 @@ void* Arena::allocate_bytes(size_t bytes) {
 
 void Arena::reset() {
   if (blocks_.size() > 1) {
-    // The last step spilled over: replace all blocks by one that holds the peak.
-    size_t total = round_up(peak_ + peak_ / 8, kAlignment);
+    // The last step spilled over: replace all blocks by one that holds twice the peak. Steps
+    // that keep growing (search over batches sorted by length) would otherwise spill and merge
+    // again and again, each new block faulting in every page afresh (9% of beam search's time
+    // with an eighth of headroom); pages a step never touches cost no resident memory.
+    size_t total = round_up(2 * peak_, kAlignment);
     blocks_.clear();
     block_sizes_.clear();
     add_block(total);

@@ -10,8 +10,8 @@ namespace tandem {
 
 // Everything a step creates (activations, gradients, saved values, masks) comes from here, so a
 // step allocates nothing from the heap once the arena has grown to the step's peak: reset()
-// merges the blocks of the first steps into one block of the peak size, and later steps of the
-// same shape reuse it. Parameters and optimiser state live outside the arena.
+// merges the blocks of the first steps into one block of twice the peak size, and later steps
+// reuse it. Parameters and optimiser state live outside the arena.
 class Arena {
  public:
   static constexpr size_t kAlignment = 64;  // a cache line; enough for any SIMD load
