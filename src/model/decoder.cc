@@ -92,9 +92,7 @@ DecoderState Decoder::initial_state(Graph& g, const EncoderOutput& encoded) cons
     // With fewer target words than the rows this batch will project (at least one per source
     // position and sentence), the embedding's share of that projection is cheaper as a table.
     if (config_.target_vocab < S * B)
-      state.embedding_table =
-          ops::add_bias(project_input_columns(g, g.parameter(*embedding_), w_ih, 0, E),
-                        g.parameter(cells_[0].input_bias()));
+      state.embedding_table = embedding_projection(g, g.parameter(*embedding_));
   }
 
   // The mean of the encoder outputs over real positions: attention with uniform weights.
@@ -185,14 +183,18 @@ Var Decoder::first_layer_input(Graph& g, std::span<const int32_t> previous, Var 
   Var w = g.parameter(cells_[0].input_weight());
   Var xg = state.embedding_table.defined()
                ? ops::embedding(state.embedding_table, previous)
-               : ops::add_bias(project_input_columns(
-                                   g, ops::embedding(g.parameter(*embedding_), previous), w, 0, E),
-                               g.parameter(cells_[0].input_bias()));
+               : embedding_projection(g, ops::embedding(g.parameter(*embedding_), previous));
   if (C > 0)
     xg = ops::add(xg, ops::attention_context(weights, state.input_context, state.memory_rows));
   if (config_.input_feeding)
     xg = project_input_columns(g, state.feed, w, E + C, E + C + config_.output_features(), xg);
   return xg;
+}
+
+Var Decoder::embedding_projection(Graph& g, Var embedded) const {
+  return ops::add_bias(project_input_columns(g, embedded, g.parameter(cells_[0].input_weight()), 0,
+                                             config_.embedding_size),
+                       g.parameter(cells_[0].input_bias()));
 }
 
 Var Decoder::logits(Graph& g, Var features, Rng& rng, bool training) const {

@@ -66,6 +66,9 @@ class Decoder {
   // where there is one), the context's (mixed from state.input_context) and the feed's.
   Var first_layer_input(Graph& g, std::span<const int32_t> previous, Var weights,
                         const DecoderState& state) const;
+  // Inference: the embedding's share of the first layer's input projection, with its bias —
+  // embedded (…, E) → (…, G·H); of the whole embedding matrix, it is the per-word table.
+  Var embedding_projection(Graph& g, Var embedded) const;
 
   ModelConfig config_;
   Parameter* embedding_;
