@@ -77,6 +77,20 @@ struct LstmState {
   Var h, c;
 };
 LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh);
+// A whole LSTM layer in one direction over a padded time-major batch, as one node
+// (ops_rnn_sequence.cc): xg (T ≥ 1, B, 4H) the input projections of every step with the biases,
+// W_hh (4H, H), lengths (B) each row's real steps (empty: all T real). The state starts at
+// zero, and through padding a row carries its state unchanged (the forward direction its state
+// after its last real step, the reverse one its zero initial state) → outputs (T, B, H), each
+// step's h, and last_c (B, H), each row's cell state after its last real step; its last h is
+// outputs[T − 1] (outputs[0] when reverse).
+// xg is consumed: its storage becomes the saved gates, so nothing may read xg afterwards (an
+// input projection's own backward reads only its input) — half the memory a layer would keep
+// otherwise. The backward forms dW_hh as one product over all steps.
+struct LstmSequence {
+  Var outputs, last_c;
+};
+LstmSequence lstm_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, bool reverse);
 // The attention ops read a time-major memory (S, B, …). With memory_rows (inference only: the
 // graph must not record), query row b reads memory column memory_rows[b] instead of column b,
 // the memory then being (S, B_mem, …) for any B_mem (kernels/cpu/memory_rows.h).

@@ -36,15 +36,16 @@ void gru_cell_backward(Graph& g, const Node& node) {
   recurrent_gemm_backward(g, node, 1, 2, dhg);
 }
 
-// Inputs: xg, h, c, W_hh. Saved: (i, f, g, o, tanh c').
+// Inputs: xg, h, c, W_hh. Outputs: h', c'. Saved: the gates (i, f, g, o).
 void lstm_cell_backward(Graph& g, const Node& node) {
   const Tensor& h = input_value(g, node, 1);
   const int64_t B = h.dim(0), H = h.dim(1);
   const Tensor& dh = output_grad(g, node, 0);
   const Tensor& dc = output_grad(g, node, 1);
   float* dgates = g.scratch(B * 4 * H);
-  kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), node.saved[0].data(), dh.data(),
-                              dc.data(), dgates, input_grad(g, node, 0), input_grad(g, node, 2));
+  kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), g.value(node.out[1]).data(),
+                              node.saved[0].data(), dh.data(), dc.data(), dgates,
+                              input_grad(g, node, 0), input_grad(g, node, 2));
   recurrent_gemm_backward(g, node, 1, 3, dgates);
 }
 
@@ -95,7 +96,7 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh) {
   gemm_weight(g, w_hh.id, false, true, B, 4 * H, H, 1.0f, h.value().data(), H, 0.0f, hg, 4 * H);
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
                                        c.requires_grad() || w_hh.requires_grad());
-  Tensor saved = needs ? g.new_tensor({B, 5 * H}) : Tensor();
+  Tensor saved = needs ? g.new_tensor({B, 4 * H}) : Tensor();
   Tensor h_next = g.new_tensor({B, H});
   Tensor c_next = g.new_tensor({B, H});
   kernels::lstm_cell_forward(B, H, xg.value().data(), hg, c.value().data(), h_next.data(),

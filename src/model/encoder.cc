@@ -41,16 +41,7 @@ EncoderOutput Encoder::encode(Graph& g, const SourceBatch& source, Rng& rng, boo
     x = dropout(ops::reshape(x, {S, B, config_.embedding_size}), config_.embedding_dropout, rng,
                 training);
   }
-  // Per step, which rows are real: undefined (all real) until the shortest row ends.
-  std::vector<Tensor> step_masks(S);
-  for (int64_t t = 0; t < S; ++t) {
-    bool all_real = true;
-    for (int64_t b = 0; b < B; ++b) all_real &= t < source.lengths[b];
-    if (all_real) continue;
-    step_masks[t] = g.new_tensor({B});
-    for (int64_t b = 0; b < B; ++b) step_masks[t].data()[b] = t < source.lengths[b] ? 1.0f : 0.0f;
-  }
-  Rnn::Output out = rnn_.forward(g, x, step_masks, rng, training, first_layer);
+  Rnn::Output out = rnn_.forward(g, x, source.lengths, rng, training, first_layer);
   return {out.outputs, std::move(out.last), source.mask,
           std::vector<int64_t>(source.lengths.begin(), source.lengths.end())};
 }

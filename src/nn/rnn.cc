@@ -21,16 +21,29 @@ Rnn::Rnn(ParameterStore& store, const std::string& name, const RnnOptions& optio
 }
 
 Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
-                       const std::vector<Tensor>& step_masks, RnnState& last) const {
+                       std::span<const int64_t> lengths, RnnState& last) const {
   const int64_t T = xg.shape()[0], B = xg.shape()[1];
+  if (cell.type() == CellType::kLstm) {  // the whole loop is one op
+    ops::LstmSequence seq =
+        ops::lstm_sequence(xg, g.parameter(cell.recurrent_weight()), lengths, reverse);
+    last.size = 2;
+    last.parts = {ops::select(seq.outputs, reverse ? 0 : T - 1), seq.last_c};
+    return seq.outputs;
+  }
   RnnState state = cell.zero_state(g, B);
   steps_.resize(T);
   for (int64_t k = 0; k < T; ++k) {
     const int64_t t = reverse ? T - 1 - k : k;
     RnnState next = cell.step(g, ops::select(xg, t), state);
-    if (!step_masks.empty() && step_masks[t].defined())
+    // Rows whose step t is padding keep their state.
+    bool padding = false;
+    for (int64_t b = 0; b < static_cast<int64_t>(lengths.size()); ++b) padding |= t >= lengths[b];
+    if (padding) {
+      Tensor keep = g.new_tensor({B});
+      for (int64_t b = 0; b < B; ++b) keep.data()[b] = t < lengths[b] ? 1.0f : 0.0f;
       for (int p = 0; p < next.size; ++p)
-        next.parts[p] = ops::blend_rows(next.parts[p], state.parts[p], step_masks[t]);
+        next.parts[p] = ops::blend_rows(next.parts[p], state.parts[p], keep);
+    }
     state = next;
     steps_[t] = state.h();
   }
@@ -38,7 +51,7 @@ Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
   return ops::stack(steps_);
 }
 
-Rnn::Output Rnn::forward(Graph& g, Var input, const std::vector<Tensor>& step_masks, Rng& rng,
+Rnn::Output Rnn::forward(Graph& g, Var input, std::span<const int64_t> lengths, Rng& rng,
                          bool training, std::span<const Var> first_layer_projections) const {
   const bool projected = !first_layer_projections.empty();
   check(!projected || static_cast<int64_t>(first_layer_projections.size()) == directions(),
@@ -58,7 +71,7 @@ Rnn::Output Rnn::forward(Graph& g, Var input, const std::vector<Tensor>& step_ma
       // One GEMM for the input projections of every step.
       Var xg = l == 0 && projected ? first_layer_projections[d]
                                    : cells_[index].project_input(g, layer_input);
-      directions_out[d] = run_direction(g, cells_[index], xg, d == 1, step_masks, out.last[index]);
+      directions_out[d] = run_direction(g, cells_[index], xg, d == 1, lengths, out.last[index]);
     }
     layer_input =
         directions() == 1 ? directions_out[0] : ops::concat(std::span<const Var>(directions_out));

@@ -28,15 +28,14 @@ class Rnn {
     std::vector<RnnState> last;  // per layer and direction (index layer·directions + d): the
                                  // state after each row's last real token
   };
-  // input (T, B, in). step_masks[t] is a (B) 0/1 tensor marking the rows whose step t is a real
-  // token, or undefined when all are; empty means no padding at all. Through padding a
-  // direction carries its state unchanged — the forward one its state after the last token,
-  // the backward one its zero initial state — so padding never changes a result.
+  // input (T, B, in). lengths (B): each row's real steps, the rest padding (empty: none). Through
+  // padding a direction carries its state unchanged — the forward one its state after the last
+  // token, the backward one its zero initial state — so padding never changes a result.
   // first_layer_projections, if given, are the first layer's input projections per direction
   // (T, B, G·H), made by the caller (the encoder's per-word tables in inference); input is then
   // not read.
-  Output forward(Graph& g, Var input, const std::vector<Tensor>& step_masks, Rng& rng,
-                 bool training, std::span<const Var> first_layer_projections = {}) const;
+  Output forward(Graph& g, Var input, std::span<const int64_t> lengths, Rng& rng, bool training,
+                 std::span<const Var> first_layer_projections = {}) const;
 
   const RnnCell& cell(int64_t layer, int64_t direction) const {
     return cells_[layer * directions() + direction];
@@ -46,13 +45,14 @@ class Rnn {
   const RnnOptions& options() const { return options_; }
 
  private:
-  // The time loop of one layer and direction over its projected inputs xg (T, B, G·H).
+  // The time loop of one layer and direction over its projected inputs xg (T, B, G·H), which
+  // it consumes (ops::lstm_sequence): one op for an LSTM, one op per step for a GRU.
   Var run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
-                    const std::vector<Tensor>& step_masks, RnnState& last) const;
+                    std::span<const int64_t> lengths, RnnState& last) const;
 
   RnnOptions options_;
   std::vector<RnnCell> cells_;      // layer-major: layer·directions + direction
-  mutable std::vector<Var> steps_;  // per-step outputs, reused so steps allocate nothing
+  mutable std::vector<Var> steps_;  // a GRU's per-step outputs, reused so steps allocate nothing
 };
 
 }  // namespace tandem

@@ -42,6 +42,7 @@ class RnnCell {
   // The input projection's parameters: W_ih (G·H, in) and b_ih (G·H).
   Parameter& input_weight() const { return *w_ih_; }
   Parameter& input_bias() const { return *b_ih_; }
+  Parameter& recurrent_weight() const { return *w_hh_; }
   // A zero state for a batch.
   RnnState zero_state(Graph& g, int64_t batch) const;
 

@@ -1,0 +1,143 @@
+// A whole LSTM layer-direction as one node: the time loop in the forward and in the backward.
+#include <algorithm>
+#include <cstring>
+
+#include "autodiff/op_support.h"
+#include "autodiff/ops.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/lstm_cell.h"
+
+namespace tandem::ops {
+
+using namespace detail;
+
+namespace {
+
+// The order the forward visits the steps: step k of the loop is time t.
+int64_t time_of(int64_t k, int64_t T, bool reverse) { return reverse ? T - 1 - k : k; }
+
+// Row b is padding at time t (its state passes through unchanged).
+bool padded(const int32_t* lengths, int64_t b, int64_t t) {
+  return lengths != nullptr && t >= lengths[b];
+}
+
+// Node: in (xg, W_hh), out (outputs, last_c); saved[0] the gates (T, B, 4H) — xg's own
+// storage —, saved[1] every step's cell state (T, B, H); ids the lengths or nullptr;
+// i[0] = reverse.
+void lstm_sequence_backward(Graph& g, const Node& node) {
+  const Tensor& gates = node.saved[0];
+  const Tensor& cells = node.saved[1];
+  const Tensor& outputs = g.value(node.out[0]);
+  const int64_t T = gates.dim(0), B = gates.dim(1), H = cells.dim(2), G = 4 * H;
+  const bool reverse = node.i[0] != 0;
+  const int32_t* lengths = node.ids;
+  const float* d_outputs = output_grad(g, node, 0).data();  // (T, B, H), or null
+  const float* d_last_c = output_grad(g, node, 1).data();   // (B, H), or null
+  // xg has no other reader (lstm_sequence's contract), so its gradient buffer, zero-filled on
+  // first use, receives dgates directly; the weight gradient reads them back.
+  float* dgates = input_grad(g, node, 0);
+  if (dgates == nullptr) dgates = g.new_tensor(gates.shape()).data();
+  const float* zero = g.new_zeros({B, H}).data();
+  float* dh = g.new_zeros({B, H}).data();
+  float* dh_prev = g.new_tensor({B, H}).data();
+  float* dc = g.new_zeros({B, H}).data();
+  float* dc_prev = g.new_tensor({B, H}).data();
+  if (d_last_c) std::memcpy(dc, d_last_c, sizeof(float) * B * H);
+  for (int64_t k = T - 1; k >= 0; --k) {
+    const int64_t t = time_of(k, T, reverse);
+    const float* c_prev = k > 0 ? cells[time_of(k - 1, T, reverse)].data() : zero;
+    if (d_outputs)
+      for (int64_t j = 0; j < B * H; ++j) dh[j] += d_outputs[t * B * H + j];
+    float* dg = dgates + t * B * G;
+    std::memset(dc_prev, 0, sizeof(float) * B * H);
+    kernels::lstm_cell_backward(B, H, c_prev, cells[t].data(), gates[t].data(), dh, dc, dg, nullptr,
+                                dc_prev);
+    // Padding: no gate saw this row, and its state's gradient passes through to the step before.
+    for (int64_t b = 0; b < B; ++b)
+      if (padded(lengths, b, t)) {
+        std::memset(dg + b * G, 0, sizeof(float) * G);
+        std::memcpy(dc_prev + b * H, dc + b * H, sizeof(float) * H);
+      }
+    if (k > 0) {  // the initial state is a constant zero: no gradient to pass on
+      gemm_weight(g, node.in[1], false, false, B, H, G, 1.0f, dg, G, 0.0f, dh_prev, H);
+      for (int64_t b = 0; b < B; ++b)
+        if (padded(lengths, b, t)) std::memcpy(dh_prev + b * H, dh + b * H, sizeof(float) * H);
+    }
+    std::swap(dh, dh_prev);
+    std::swap(dc, dc_prev);
+  }
+  // dW_hh = Σ_t dgates_tᵀ·h_(t−1) as one product over every step but the first (whose h is
+  // zero): the steps' h are the outputs one step earlier in the loop's order, a contiguous
+  // block. Padding rows contribute nothing: their dgates are zero.
+  if (float* dw = input_grad(g, node, 1); dw != nullptr && T > 1) {
+    const float* later_dgates = dgates + (reverse ? 0 : B * G);
+    const float* earlier_h = outputs.data() + (reverse ? B * H : 0);
+    kernels::gemm(true, false, G, H, (T - 1) * B, 1.0f, later_dgates, G, earlier_h, H, 1.0f, dw, H);
+  }
+}
+
+}  // namespace
+
+LstmSequence lstm_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, bool reverse) {
+  Graph& g = graph_of({xg, w_hh}, "lstm_sequence");
+  const Shape& sx = xg.shape();
+  check_shape(sx.rank() == 3 && sx[0] >= 1, "lstm_sequence",
+              [&] { return "xg must be (T, B, 4H) with T ≥ 1, got " + sx.to_string(); });
+  const int64_t T = sx[0], B = sx[1], G = sx[2], H = G / 4;
+  check_shape(G % 4 == 0 && w_hh.shape() == Shape{G, H}, "lstm_sequence", [&] {
+    return "W_hh " + w_hh.shape().to_string() + " should be " + Shape{G, H}.to_string() +
+           " for xg " + sx.to_string();
+  });
+  check_shape(lengths.empty() || static_cast<int64_t>(lengths.size()) == B, "lstm_sequence", [&] {
+    return std::to_string(lengths.size()) + " lengths for a batch of " + std::to_string(B);
+  });
+  const bool needs = g.recording() && (xg.requires_grad() || w_hh.requires_grad());
+  const int32_t* row_lengths = nullptr;
+  if (!lengths.empty()) {
+    int32_t* copy = g.arena().allocate_ints(B);
+    for (int64_t b = 0; b < B; ++b)
+      copy[b] = static_cast<int32_t>(std::clamp<int64_t>(lengths[b], 0, T));
+    row_lengths = copy;
+  }
+  const Tensor& gates = xg.value();  // becomes the saved gates, step by step
+  Tensor outputs = g.new_tensor({T, B, H});
+  Tensor cells = g.new_tensor({T, B, H});
+  const float* zero = g.new_zeros({B, H}).data();
+  float* hg = g.scratch(B * G);
+  for (int64_t k = 0; k < T; ++k) {
+    const int64_t t = time_of(k, T, reverse);
+    const float* h_prev = k > 0 ? outputs[time_of(k - 1, T, reverse)].data() : zero;
+    const float* c_prev = k > 0 ? cells[time_of(k - 1, T, reverse)].data() : zero;
+    if (k > 0)
+      gemm_weight(g, w_hh.id, false, true, B, G, H, 1.0f, h_prev, H, 0.0f, hg, G);
+    else  // the initial state is zero
+      std::memset(hg, 0, sizeof(float) * B * G);
+    float* x = gates[t].data();
+    kernels::lstm_cell_forward(B, H, x, hg, c_prev, outputs[t].data(), cells[t].data(),
+                               needs ? x : nullptr);
+    for (int64_t b = 0; b < B; ++b)
+      if (padded(row_lengths, b, t)) {
+        std::memcpy(outputs[t].data() + b * H, h_prev + b * H, sizeof(float) * H);
+        std::memcpy(cells[t].data() + b * H, c_prev + b * H, sizeof(float) * H);
+      }
+  }
+  Tensor last_c = g.new_tensor({B, H});
+  last_c.copy_from(cells[time_of(T - 1, T, reverse)]);
+  LstmSequence result{g.add_value(outputs, needs), g.add_value(last_c, needs)};
+  if (needs) {
+    Node node;
+    node.backward = lstm_sequence_backward;
+    node.in = {xg.id, w_hh.id};
+    node.num_in = 2;
+    node.out = {result.outputs.id, result.last_c.id};
+    node.num_out = 2;
+    node.saved[0] = gates;
+    node.saved[1] = cells;
+    node.ids = row_lengths;
+    node.i[0] = reverse ? 1 : 0;
+    g.record(node);
+  }
+  return result;
+}
+
+}  // namespace tandem::ops
