@@ -18,13 +18,21 @@ Graph::Graph(size_t arena_bytes) : arena_(arena_bytes) {
 }
 
 Var Graph::parameter(Parameter& p) {
-  values_.push_back({p.value, recording_ ? p.grad : Tensor(), recording_, &p});
+  values_.push_back({p.value, recording_ ? p.grad : Tensor(), recording_, &p, true});
   return {this, static_cast<int32_t>(values_.size() - 1)};
 }
 
-Var Graph::leaf(const Tensor& value) { return add_value(value, true); }
+Var Graph::leaf(const Tensor& value) {
+  Var v = add_value(value, true);
+  values_.back().caller_owned = true;
+  return v;
+}
 
-Var Graph::constant(const Tensor& value) { return add_value(value, false); }
+Var Graph::constant(const Tensor& value) {
+  Var v = add_value(value, false);
+  values_.back().caller_owned = true;
+  return v;
+}
 
 Var Graph::add_value(const Tensor& value, bool requires_grad) {
   values_.push_back({value, Tensor(), requires_grad && recording_});

@@ -86,6 +86,9 @@ class Graph {
   // Adds an op's output value; it needs a gradient iff `requires_grad` and the tape records.
   Var add_value(const Tensor& value, bool requires_grad);
   const Tensor& value(int32_t id) const { return values_[id].value; }
+  // Whether the value is a parameter, leaf or constant — storage the caller owns, which an op
+  // that consumes its input (ops::lstm_cell, lstm_sequence) must not overwrite.
+  bool caller_owned(int32_t id) const { return values_[id].caller_owned; }
   bool requires_grad(int32_t id) const { return values_[id].requires_grad; }
   // The gradient buffer of a value that needs one, zero-filled on first use; nullptr otherwise.
   float* grad_data(int32_t id);
@@ -118,6 +121,7 @@ class Graph {
     Tensor grad;
     bool requires_grad = false;
     const Parameter* parameter = nullptr;  // for leaves made by parameter()
+    bool caller_owned = false;             // made by parameter(), leaf() or constant()
   };
 
   Arena arena_;

@@ -51,6 +51,15 @@ inline Var emit(Graph& g, const Tensor& value, std::initializer_list<Var> inputs
   return emit(g, value, std::span<const Var>(inputs.begin(), inputs.size()), node);
 }
 
+// An op that overwrites its input `x` (see ops::lstm_sequence) refuses the caller's own storage.
+inline void consume_check(Graph& g, Var x, const char* op) {
+  check(!g.caller_owned(x.id), [&] {
+    return std::string(op) +
+           ": its projected input is overwritten, so it must be an op's output, not a "
+           "parameter, leaf or constant";
+  });
+}
+
 // The gradient buffer of input k of a node, or nullptr if it needs none (or is absent).
 inline float* input_grad(Graph& g, const Node& node, int k) {
   return node.in[k] >= 0 ? g.grad_data(node.in[k]) : nullptr;

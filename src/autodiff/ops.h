@@ -72,7 +72,8 @@ Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int
 // h (B, H), W_hh (3H, H), b_hh (3H) → h' (B, H).
 Var gru_cell(Var xg, Var h, Var w_hh, Var b_hh);
 // One LSTM step (kernels/cpu/lstm_cell.h): xg (B, 4H) with the biases, h, c (B, H),
-// W_hh (4H, H) → (h', c').
+// W_hh (4H, H) → (h', c'). While the tape records, xg is consumed as by lstm_sequence below:
+// its storage becomes the saved gates, so nothing may read xg afterwards.
 struct LstmState {
   Var h, c;
 };

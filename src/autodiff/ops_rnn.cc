@@ -96,7 +96,8 @@ LstmState lstm_cell(Var xg, Var h, Var c, Var w_hh) {
   gemm_weight(g, w_hh.id, false, true, B, 4 * H, H, 1.0f, h.value().data(), H, 0.0f, hg, 4 * H);
   const bool needs = g.recording() && (xg.requires_grad() || h.requires_grad() ||
                                        c.requires_grad() || w_hh.requires_grad());
-  Tensor saved = needs ? g.new_tensor({B, 4 * H}) : Tensor();
+  if (needs) consume_check(g, xg, "lstm_cell");  // its storage becomes the saved gates
+  const Tensor saved = needs ? xg.value() : Tensor();
   Tensor h_next = g.new_tensor({B, H});
   Tensor c_next = g.new_tensor({B, H});
   kernels::lstm_cell_forward(B, H, xg.value().data(), hg, c.value().data(), h_next.data(),

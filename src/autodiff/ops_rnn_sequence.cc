@@ -92,6 +92,7 @@ LstmSequence lstm_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, b
     return std::to_string(lengths.size()) + " lengths for a batch of " + std::to_string(B);
   });
   const bool needs = g.recording() && (xg.requires_grad() || w_hh.requires_grad());
+  if (needs) consume_check(g, xg, "lstm_sequence");
   const int32_t* row_lengths = nullptr;
   if (!lengths.empty()) {
     int32_t* copy = g.arena().allocate_ints(B);

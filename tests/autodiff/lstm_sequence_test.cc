@@ -23,6 +23,7 @@ struct Case {
 // The layer as the encoder spelled it before the sequence op: one node per step, padding rows
 // keep their state through blend_rows. Returns {outputs, last h, last c}.
 std::vector<Var> stepwise(Graph& g, Var xg, Var w, const Case& c) {
+  xg = ops::scale(xg, 1.0f);  // lstm_cell consumes its steps of xg; the leaf must stay intact
   Var h = g.constant(g.new_zeros({c.B, c.H})), cs = g.constant(g.new_zeros({c.B, c.H}));
   std::vector<Var> steps(c.T);
   for (int64_t k = 0; k < c.T; ++k) {
@@ -118,6 +119,20 @@ TEST(LstmSequence, InferenceGivesTheSameValuesWithoutATape) {
     EXPECT_EQ(g2.num_nodes(), 0u);
   }
   for (int k = 0; k < 3; ++k) expect_close(a[k].value(), b[k].value(), "inference");
+}
+
+// Both ops overwrite their projected input while recording, so the caller's own tensors are
+// refused; without a tape nothing is overwritten and a leaf is fine.
+TEST(LstmSequence, RefusesToConsumeTheCallersStorage) {
+  Graph g;
+  Var xg = g.leaf(Tensor::zeros({3, 2, 8}));
+  Var w = g.leaf(Tensor::zeros({8, 2}));
+  Var state = g.leaf(Tensor::zeros({2, 2}));
+  EXPECT_THROW(ops::lstm_sequence(xg, w, {}, false), Error);
+  EXPECT_THROW(ops::lstm_cell(g.leaf(Tensor::zeros({2, 8})), state, state, w), Error);
+  EXPECT_NO_THROW(ops::lstm_sequence(ops::scale(xg, 1.0f), w, {}, false));
+  NoGradGuard no_grad(g);
+  EXPECT_NO_THROW(ops::lstm_sequence(xg, w, {}, false));
 }
 
 TEST(LstmSequence, RejectsMismatchedShapes) {

@@ -192,14 +192,16 @@ TEST(OpGradients, LstmCellBothOutputs) {
     Tensor c = random_tensor({batch, hidden}, rng);
     Tensor w = random_tensor({4 * hidden, hidden}, rng);
     auto both = [](std::span<const Var> v) {
-      ops::LstmState s = ops::lstm_cell(v[0], v[1], v[2], v[3]);
+      ops::LstmState s = ops::lstm_cell(ops::scale(v[0], 1.0f), v[1], v[2], v[3]);
       const Var parts[] = {s.h, s.c};
       return ops::concat(parts);
     };
     EXPECT_TRUE(check_gradients(both, {xg, h, c, w})) << "batch=" << batch << " hidden=" << hidden;
     // Only h' used: c' receives no gradient and the backward must cope.
     EXPECT_TRUE(check_gradients(
-        [](std::span<const Var> v) { return ops::lstm_cell(v[0], v[1], v[2], v[3]).h; },
+        [](std::span<const Var> v) {
+          return ops::lstm_cell(ops::scale(v[0], 1.0f), v[1], v[2], v[3]).h;
+        },
         {xg, h, c, w}));
   }
 }
