@@ -106,12 +106,13 @@ class Graph {
     return p != nullptr && packed_weights_ != nullptr ? packed_weights_->get(*p, transposed)
                                                       : nullptr;
   }
-  // Parameter `id`'s Wᵀ restricted to input columns [begin, end) (PackedWeights::
-  // get_input_columns), or nullptr as above.
-  const kernels::PackedMatrix* packed_input_columns(int32_t id, int64_t begin, int64_t end) const {
+  // Parameter `id`'s op(W) restricted to input columns [begin, end) (PackedWeights::
+  // get_columns), or nullptr as above.
+  const kernels::PackedMatrix* packed_columns(int32_t id, bool transposed, int64_t begin,
+                                              int64_t end) const {
     const Parameter* p = values_[id].parameter;
     return p != nullptr && packed_weights_ != nullptr
-               ? packed_weights_->get_input_columns(*p, begin, end)
+               ? packed_weights_->get_columns(*p, transposed, begin, end)
                : nullptr;
   }
 

@@ -16,6 +16,10 @@ namespace tandem::ops {
 Var matmul(Var a, Var b, bool trans_a = false, bool trans_b = false);
 // x (…, in) · Wᵀ (W: (out, in)) + bias (out) → (…, out). bias may be undefined (no bias).
 Var linear(Var x, Var weight, Var bias = {});
+// linear(concat(parts), weight, bias) without forming the concatenation — which a recurrent
+// step would otherwise keep for its backward: parts (rows, n_k), weight (out, Σ n_k) → (rows, out).
+// At most Node::kMaxInputs − 2 parts.
+Var linear_parts(std::span<const Var> parts, Var weight, Var bias = {});
 
 // ---- element-wise (ops_elementwise.cc) ----
 Var add(Var a, Var b);  // same shapes

@@ -46,6 +46,34 @@ void linear_backward(Graph& g, const Node& node) {
     if (float* db = input_grad(g, node, 2)) kernels::sum_rows_accumulate(rows, out, dy.data(), db);
 }
 
+// Inputs: the parts (node.i[0] of them), W, bias (or −1). Part k meets W's columns from the
+// sum of the widths before it.
+void linear_parts_backward(Graph& g, const Node& node) {
+  const int parts = static_cast<int>(node.i[0]);
+  const Tensor& w = input_value(g, node, parts);
+  const Tensor& dy = output_grad(g, node);
+  const int64_t rows = dy.rows(), in = w.dim(1), out = w.dim(0);
+  int64_t begin = 0;
+  for (int k = 0; k < parts; ++k) {
+    const Tensor& x = input_value(g, node, k);
+    const int64_t width = x.cols(), end = begin + width;
+    if (float* dx = input_grad(g, node, k)) {  // dx = dY·W[:, begin:end]
+      if (const kernels::PackedMatrix* packed = g.packed_columns(node.in[parts], false, begin, end))
+        kernels::gemm_packed(false, rows, 1.0f, dy.data(), out, *packed, 1.0f, dx, width,
+                             kernels::gemm_threads());
+      else
+        kernels::gemm(false, false, rows, width, out, 1.0f, dy.data(), out, w.data() + begin, in,
+                      1.0f, dx, width);
+    }
+    if (float* dw = input_grad(g, node, parts))  // dW[:, begin:end] += dYᵀ·x
+      kernels::gemm(true, false, out, width, rows, 1.0f, dy.data(), out, x.data(), width, 1.0f,
+                    dw + begin, in);
+    begin = end;
+  }
+  if (float* db = input_grad(g, node, parts + 1))
+    kernels::sum_rows_accumulate(rows, out, dy.data(), db);
+}
+
 }  // namespace
 
 Var matmul(Var a, Var b, bool trans_a, bool trans_b) {
@@ -90,6 +118,57 @@ Var linear(Var x, Var weight, Var bias) {
   node.backward = linear_backward;
   if (bias.defined()) return emit(g, y, {x, weight, bias}, node);
   return emit(g, y, {x, weight}, node);
+}
+
+Var linear_parts(std::span<const Var> parts, Var weight, Var bias) {
+  check_shape(!parts.empty() && parts.size() <= Node::kMaxInputs - 2, "linear_parts", [&] {
+    return "needs 1 to " + std::to_string(Node::kMaxInputs - 2) + " parts, got " +
+           std::to_string(parts.size());
+  });
+  Graph& g = graph_of({parts[0], weight, bias}, "linear_parts");
+  const Shape& sw = weight.shape();
+  const int64_t rows = parts[0].shape().rows();
+  int64_t in = 0;
+  for (const Var& x : parts) {
+    check_shape(x.graph == &g && x.shape().rank() == 2 && x.shape()[0] == rows, "linear_parts",
+                [&] {
+                  return "parts must be (rows, n) with the same rows, got " +
+                         x.shape().to_string() + " and " + parts[0].shape().to_string();
+                });
+    in += x.shape()[1];
+  }
+  check_shape(sw.rank() == 2 && sw[1] == in, "linear_parts", [&] {
+    return "the parts' widths add up to " + std::to_string(in) + ", the weight is " +
+           sw.to_string() + " (expected (out, in))";
+  });
+  const int64_t out = sw[0];
+  check_shape(!bias.defined() || bias.shape() == Shape{out}, "linear_parts", [&] {
+    return "bias " + bias.shape().to_string() + " should be [" + std::to_string(out) + "]";
+  });
+  Tensor y = g.new_tensor({rows, out});
+  if (bias.defined())
+    kernels::broadcast_rows(rows, out, bias.value().data(), y.data());
+  else
+    y.fill(0.0f);
+  int64_t begin = 0;
+  for (const Var& x : parts) {  // y += x·W[:, begin:end]ᵀ
+    const int64_t width = x.shape()[1], end = begin + width;
+    if (const kernels::PackedMatrix* packed = g.packed_columns(weight.id, true, begin, end))
+      kernels::gemm_packed(false, rows, 1.0f, x.value().data(), width, *packed, 1.0f, y.data(), out,
+                           kernels::gemm_threads());
+    else
+      kernels::gemm(false, true, rows, out, width, 1.0f, x.value().data(), width,
+                    weight.value().data() + begin, in, 1.0f, y.data(), out);
+    begin = end;
+  }
+  Var inputs[Node::kMaxInputs];
+  std::copy(parts.begin(), parts.end(), inputs);
+  inputs[parts.size()] = weight;
+  inputs[parts.size() + 1] = bias;
+  Node node;
+  node.backward = linear_parts_backward;
+  node.i[0] = static_cast<int64_t>(parts.size());
+  return emit(g, y, std::span<const Var>(inputs, parts.size() + 2), node);
 }
 
 }  // namespace tandem::ops

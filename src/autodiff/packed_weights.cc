@@ -11,11 +11,11 @@ const kernels::PackedMatrix* PackedWeights::get(const Parameter& p, bool transpo
   return get({&p, transposed, 0, p.value.dim(1)});
 }
 
-const kernels::PackedMatrix* PackedWeights::get_input_columns(const Parameter& p, int64_t begin,
-                                                              int64_t end) {
+const kernels::PackedMatrix* PackedWeights::get_columns(const Parameter& p, bool transposed,
+                                                        int64_t begin, int64_t end) {
   check(p.value.shape().rank() == 2 && 0 <= begin && begin < end && end <= p.value.dim(1),
         "packed weights: bad column range of a parameter");
-  return get({&p, true, begin, end});
+  return get({&p, transposed, begin, end});
 }
 
 const kernels::PackedMatrix* PackedWeights::get(const Key& key) {
@@ -30,8 +30,9 @@ const kernels::PackedMatrix* PackedWeights::get(const Key& key) {
     if (transposed)  // op(W) = Wᵀ: its rows [begin, end), (end − begin) × rows
       kernels::pack_right(true, end - begin, rows, p->value.data() + begin, cols, entry.packed,
                           bf16);
-    else
-      kernels::pack_right(false, rows, cols, p->value.data(), cols, entry.packed, bf16);
+    else  // op(W) = W's columns [begin, end): rows × (end − begin)
+      kernels::pack_right(false, rows, end - begin, p->value.data() + begin, cols, entry.packed,
+                          bf16);
   }
   return &entry.packed;
 }

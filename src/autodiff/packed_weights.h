@@ -21,9 +21,11 @@ class PackedWeights {
   // in the current kernels::gemm_precision(). nullptr where the build has no packed kernel. Safe to
   // call from several threads.
   const kernels::PackedMatrix* get(const Parameter& p, bool transposed);
-  // Wᵀ restricted to W's input columns [begin, end): the right operand of x·W[:, begin:end]ᵀ,
-  // which multiplies one part of a concatenated input on its own (the decoder's inference step).
-  const kernels::PackedMatrix* get_input_columns(const Parameter& p, int64_t begin, int64_t end);
+  // As get, for W's input columns [begin, end) alone: the right operand of x·W[:, begin:end]ᵀ
+  // (transposed) or of dY·W[:, begin:end], which multiply one part of a concatenated input on
+  // its own (ops::linear_parts, the decoder's inference step).
+  const kernels::PackedMatrix* get_columns(const Parameter& p, bool transposed, int64_t begin,
+                                           int64_t end);
   // Forgets the packed values (after the parameters changed); keeps their memory, so that a
   // warm training step allocates nothing.
   void clear();

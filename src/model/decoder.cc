@@ -151,8 +151,7 @@ Decoder::Step Decoder::step(Graph& g, std::span<const int32_t> previous, Decoder
     inputs[n++] = embedded;
     if (context.defined()) inputs[n++] = context;
     if (config_.input_feeding) inputs[n++] = state.feed;
-    xg = cells_[0].project_input(g,
-                                 n == 1 ? embedded : ops::concat(std::span<const Var>(inputs, n)));
+    xg = cells_[0].project_input(g, std::span<const Var>(inputs, n));
   }
   Var x;
   for (int64_t l = 0; l < config_.decoder_layers; ++l) {
@@ -168,7 +167,7 @@ Decoder::Step Decoder::step(Graph& g, std::span<const int32_t> previous, Decoder
         ops::attention_context(weights, state.combine_context, state.memory_rows));
   } else {
     const Var parts[] = {x, context};
-    combined = combine_(g, ops::concat(parts));
+    combined = combine_(g, parts);
   }
   Var features = ops::tanh(combined);
   if (config_.input_feeding) state.feed = features;

@@ -29,7 +29,7 @@ Var project_input_columns(Graph& g, Var x, Var weight, int64_t begin, int64_t en
     std::copy_n(add.value().data(), rows * out, y.data());
     beta = 1.0f;
   }
-  if (const kernels::PackedMatrix* packed = g.packed_input_columns(weight.id, begin, end))
+  if (const kernels::PackedMatrix* packed = g.packed_columns(weight.id, true, begin, end))
     kernels::gemm_packed(false, rows, 1.0f, xv.data(), k, *packed, beta, y.data(), out,
                          kernels::gemm_threads());
   else

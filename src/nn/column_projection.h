@@ -11,7 +11,7 @@ namespace tandem {
 // out). Inference only (the graph must not be recording): the decoder's search step multiplies
 // the parts of its concatenated input one by one, so that the context's part can come from
 // products made once per source position instead of once per step (model/decoder.cc). Uses the
-// graph's packed weights (PackedWeights::get_input_columns) where it has them.
+// graph's packed weights (PackedWeights::get_columns) where it has them.
 Var project_input_columns(Graph& g, Var x, Var weight, int64_t begin, int64_t end, Var add = {});
 
 }  // namespace tandem

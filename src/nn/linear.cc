@@ -17,4 +17,8 @@ Var Linear::operator()(Graph& g, Var x) const {
   return ops::linear(x, g.parameter(*weight_), bias_ ? g.parameter(*bias_) : Var{});
 }
 
+Var Linear::operator()(Graph& g, std::span<const Var> parts) const {
+  return ops::linear_parts(parts, g.parameter(*weight_), bias_ ? g.parameter(*bias_) : Var{});
+}
+
 }  // namespace tandem

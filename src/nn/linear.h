@@ -1,6 +1,7 @@
 // Linear: an affine layer y = x·Wᵀ + b with named parameters.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "autodiff/graph.h"
@@ -16,6 +17,8 @@ class Linear {
          bool bias = true);
 
   Var operator()(Graph& g, Var x) const;  // x (…, in) → (…, out)
+  // The layer on the concatenation of parts (rows, n_k), without forming it (ops::linear_parts).
+  Var operator()(Graph& g, std::span<const Var> parts) const;
   Parameter& weight() const { return *weight_; }
   Parameter* bias() const { return bias_; }  // nullptr without a bias
   int64_t in() const { return weight_->value.dim(1); }

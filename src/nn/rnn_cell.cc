@@ -34,6 +34,10 @@ Var RnnCell::project_input(Graph& g, Var x) const {
   return ops::linear(x, g.parameter(*w_ih_), g.parameter(*b_ih_));
 }
 
+Var RnnCell::project_input(Graph& g, std::span<const Var> parts) const {
+  return ops::linear_parts(parts, g.parameter(*w_ih_), g.parameter(*b_ih_));
+}
+
 RnnState RnnCell::step(Graph& g, Var xg, const RnnState& state) const {
   RnnState next;
   next.size = state_parts();

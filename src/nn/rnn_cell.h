@@ -3,6 +3,7 @@
 
 #include <array>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "autodiff/graph.h"
@@ -37,6 +38,9 @@ class RnnCell {
   // The input projections of any number of rows at once: x (…, in) → (…, G·H). An RNN calls it
   // once for all time steps (DESIGN.md, performance rule 1).
   Var project_input(Graph& g, Var x) const;
+  // The same for the concatenation of parts (B, n_k), without forming it (a decoder step's
+  // input: embedding, context, feed).
+  Var project_input(Graph& g, std::span<const Var> parts) const;
   // One step from the projected input xg (B, G·H) and the state: one fused op.
   RnnState step(Graph& g, Var xg, const RnnState& state) const;
   // The input projection's parameters: W_ih (G·H, in) and b_ih (G·H).
