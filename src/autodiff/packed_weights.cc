@@ -24,6 +24,7 @@ const kernels::PackedMatrix* PackedWeights::get(const Key& key) {
   const bool bf16 = kernels::gemm_precision() == kernels::GemmPrecision::kBfloat16;
   Entry& entry = packs_[key];
   if (!entry.current || entry.packed.bf16 != bf16) {
+    if (from_second_use_ && ++entry.uses < 2) return nullptr;
     entry.current = true;
     const auto& [p, transposed, begin, end] = key;
     const int64_t rows = p->value.dim(0), cols = p->value.dim(1);
@@ -39,7 +40,10 @@ const kernels::PackedMatrix* PackedWeights::get(const Key& key) {
 
 void PackedWeights::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [key, entry] : packs_) entry.current = false;
+  for (auto& [key, entry] : packs_) {
+    entry.current = false;
+    entry.uses = 0;
+  }
 }
 
 }  // namespace tandem

@@ -17,6 +17,13 @@ namespace tandem {
 // for decoding never changes. A Graph uses it through Graph::set_packed_weights.
 class PackedWeights {
  public:
+  // With `from_second_use`, a parameter is packed on its second use after a clear(): the first
+  // returns nullptr (the caller packs per call, as it would anyway), so a weight used once
+  // between clears — a training step's whole-sequence input projections, the attention's
+  // keys — holds no copy. The trainer's choice; decoding packs on first use, so that every
+  // batch multiplies alike.
+  explicit PackedWeights(bool from_second_use = false) : from_second_use_(from_second_use) {}
+
   // op(W) packed as the right operand of a product: Wᵀ for x·Wᵀ (transposed), W for dY·W,
   // in the current kernels::gemm_precision(). nullptr where the build has no packed kernel. Safe to
   // call from several threads.
@@ -36,9 +43,11 @@ class PackedWeights {
   struct Entry {
     kernels::PackedMatrix packed;
     bool current = false;
+    int uses = 0;  // since the last clear(), while not current
   };
   const kernels::PackedMatrix* get(const Key& key);
 
+  const bool from_second_use_;
   std::mutex mutex_;
   std::map<Key, Entry> packs_;
 };

@@ -183,7 +183,9 @@ TrainSummary train(const Config& config, bool resume) {
         "training in fp32");
 
   Graph g;
-  PackedWeights packed;  // cleared after every optimiser step, which changes the weights
+  // Cleared after every optimiser step, which changes the weights; a weight used once in a
+  // step keeps no packed copy (base training: 16 MiB less).
+  PackedWeights packed(/*from_second_use=*/true);
   g.set_packed_weights(&packed);
   TrainSummary summary;
   summary.model_dir = model_dir;
