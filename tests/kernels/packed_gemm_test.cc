@@ -176,5 +176,23 @@ TEST(PackedWeights, ChangeNoResultAndFollowClear) {
   EXPECT_NE(std::get<0>(run(true)), std::get<0>(plain));
 }
 
+// The trainer's policy: nothing packed on a weight's first use after a clear, a copy from the
+// second on; results the same either way.
+TEST(PackedWeights, FromSecondUsePacksOnlyWeightsUsedTwice) {
+  if (!has_packed_gemm()) GTEST_SKIP() << "no packed GEMM in this build";
+  Parameter w("w", {8, 4});
+  PackedWeights packed(/*from_second_use=*/true);
+  EXPECT_EQ(packed.get(w, true), nullptr);
+  const PackedMatrix* second = packed.get(w, true);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(packed.get(w, true), second);
+  EXPECT_EQ(packed.get(w, false), nullptr);  // each layout counts its own uses
+  packed.clear();
+  EXPECT_EQ(packed.get(w, true), nullptr);
+  EXPECT_NE(packed.get(w, true), nullptr);
+  PackedWeights eager;
+  EXPECT_NE(eager.get(w, true), nullptr);
+}
+
 }  // namespace
 }  // namespace tandem::kernels
