@@ -61,6 +61,13 @@ float* Graph::grad_data(int32_t id) {
   return s.grad.data();
 }
 
+bool Graph::adopt_grad(int32_t id, const Tensor& grad) {
+  Slot& s = values_[id];
+  if (!s.requires_grad || s.grad.data() != nullptr || grad.numel() != s.value.numel()) return false;
+  s.grad = Tensor::wrap(grad.data(), s.value.shape());
+  return true;
+}
+
 void Graph::backward(Var loss) {
   check(loss.graph == this, "backward: the loss belongs to another graph");
   check(loss.value().numel() == 1, [&] {
@@ -79,7 +86,8 @@ void Graph::backward(Var loss) {
     for (int k = 0; k < node.num_out; ++k) {  // nothing reads these gradients any more
       Slot& out = values_[node.out[k]];
       if (out.grad.data() == nullptr) continue;
-      spare_grads_[out.grad.numel()].push_back(out.grad.data());
+      if (!out.grad_lent) spare_grads_[out.grad.numel()].push_back(out.grad.data());
+      out.grad_lent = false;
       out.grad = Tensor();
     }
   }

@@ -92,6 +92,14 @@ class Graph {
   bool requires_grad(int32_t id) const { return values_[id].requires_grad; }
   // The gradient buffer of a value that needs one, zero-filled on first use; nullptr otherwise.
   float* grad_data(int32_t id);
+  // Makes `grad` (a buffer an op's backward owns: its output's gradient, a saved tensor, a part
+  // of either; as many elements as the value) the gradient of value `id`, if the value needs one
+  // and has none yet, instead of a new zero-filled buffer; the caller then writes the gradient
+  // there rather than adding it. Returns false, doing nothing, otherwise (the caller adds into
+  // grad_data(id)). An output's gradient lent this way is not recycled (lend_output_grad).
+  bool adopt_grad(int32_t id, const Tensor& grad);
+  // Keeps the backward sweep from recycling output `id`'s gradient: an input adopted it.
+  void lend_output_grad(int32_t id) { values_[id].grad_lent = true; }
   // The gradient of a value if any reached it, else an undefined tensor.
   const Tensor& grad(int32_t id) const { return values_[id].grad; }
   void record(const Node& node) { nodes_.push_back(node); }
@@ -123,6 +131,7 @@ class Graph {
     bool requires_grad = false;
     const Parameter* parameter = nullptr;  // for leaves made by parameter()
     bool caller_owned = false;             // made by parameter(), leaf() or constant()
+    bool grad_lent = false;                // its gradient became an input's (adopt_grad)
   };
 
   Arena arena_;

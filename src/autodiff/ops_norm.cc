@@ -36,8 +36,12 @@ void layer_norm_backward(Graph& g, const Node& node) {
 
 void dropout_backward(Graph& g, const Node& node) {
   const Tensor& dy = output_grad(g, node);
-  if (float* dx = input_grad(g, node, 0))
+  if (g.adopt_grad(node.in[0], dy)) {  // dx = dy ⊙ mask in dy's own buffer
+    kernels::mul(dy.numel(), dy.data(), node.saved[0].data(), dy.data());
+    g.lend_output_grad(node.out[0]);
+  } else if (float* dx = input_grad(g, node, 0)) {
     kernels::mul_accumulate(dy.numel(), dy.data(), node.saved[0].data(), dx);
+  }
 }
 
 }  // namespace

@@ -23,9 +23,14 @@ constexpr int64_t kChunkRows = 256;
 // The loss is linear in its upstream gradient: the forward saved the gradients for dy = 1.
 void linear_cross_entropy_backward(Graph& g, const Node& node) {
   const float dy = output_grad(g, node).item();
-  for (int k = 0; k < node.num_in; ++k)
-    if (float* dx = input_grad(g, node, k))
-      kernels::scale_accumulate(node.saved[k].numel(), dy, node.saved[k].data(), dx);
+  for (int k = 0; k < node.num_in; ++k) {
+    if (node.in[k] < 0) continue;
+    const Tensor& made = node.saved[k];  // the gradient the forward made, for an upstream of 1
+    if (g.adopt_grad(node.in[k], made))  // the features' gradient: no second (T·B, in) buffer
+      kernels::scale(made.numel(), dy, made.data(), made.data());
+    else if (float* dx = input_grad(g, node, k))
+      kernels::scale_accumulate(made.numel(), dy, made.data(), dx);
+  }
 }
 
 }  // namespace

@@ -44,8 +44,14 @@ void select_backward(Graph& g, const Node& node) {
 void stack_backward(Graph& g, const Node& node) {
   const Tensor& dy = output_grad(g, node);
   const int64_t part = dy.numel() / node.i[0];
-  for (int64_t k = 0; k < node.i[0]; ++k)
-    if (float* dx = g.grad_data(node.ids[k])) kernels::accumulate(part, dy.data() + k * part, dx);
+  for (int64_t k = 0; k < node.i[0]; ++k) {
+    // A part without a gradient yet takes its slice of dy as one (a decoder's steps: no second
+    // (T, B, H) buffer).
+    if (g.adopt_grad(node.ids[k], dy[k]))
+      g.lend_output_grad(node.out[0]);
+    else if (float* dx = g.grad_data(node.ids[k]))
+      kernels::accumulate(part, dy.data() + k * part, dx);
+  }
 }
 
 // Inputs: a, b. Saved: keep.

@@ -39,5 +39,54 @@ TEST(GradientReuse, AChainOfStepsHoldsAFewGradientsAtATime) {
   EXPECT_FALSE(chain[steps / 2].grad().defined());
 }
 
+// A decoder's output side: per-step features stacked, dropped out, into the fused loss. The loss
+// lends its forward-made gradient to the dropout's output, the dropout its output's gradient
+// to the stack's, the stack a slice of it to each step — no new buffer on the way. The same
+// gradients come out when every value already has a gradient and the ops must add instead.
+TEST(GradientReuse, OpsLendTheirGradientBuffersToInputsThatHaveNone) {
+  const int64_t T = 6, B = 16, F = 32, V = 11;
+  const size_t full_bytes = T * B * F * sizeof(float);
+  Rng rng(17);
+  std::vector<Tensor> parts;
+  for (int64_t t = 0; t < T; ++t) parts.push_back(testing::random_tensor({B, F}, rng));
+  const Tensor w = testing::random_tensor({V, F}, rng);
+  std::vector<int32_t> targets(T * B);
+  for (int64_t i = 0; i < T * B; ++i) targets[i] = static_cast<int32_t>((i * 7) % V);
+  auto run = [&](bool values_have_gradients, size_t& backward_bytes) {
+    Graph g;
+    Rng dropout_rng(5);
+    std::vector<Var> leaves, steps;
+    for (const Tensor& p : parts) {
+      leaves.push_back(g.leaf(p));
+      steps.push_back(ops::scale(leaves.back(), 1.0f));
+    }
+    Var stacked = ops::reshape(ops::stack(steps), {T * B, F});
+    Var dropped = ops::dropout(stacked, 0.5f, dropout_rng);
+    Var weight = g.leaf(w);
+    Var loss = ops::linear_cross_entropy(dropped, weight, Var{}, targets);
+    if (values_have_gradients) {  // recorded later, run first: every value has a gradient
+      Var zero = ops::scale(ops::sum(dropped), 0.0f);
+      zero = ops::add(zero, ops::scale(ops::sum(stacked), 0.0f));
+      for (const Var& step : steps) zero = ops::add(zero, ops::scale(ops::sum(step), 0.0f));
+      loss = ops::add(loss, zero);
+    }
+    const size_t before = g.arena().bytes_in_use();
+    g.backward(loss);
+    backward_bytes = g.arena().bytes_in_use() - before;
+    std::vector<float> grads(weight.grad().data(), weight.grad().data() + weight.grad().numel());
+    for (const Var& leaf : leaves)
+      grads.insert(grads.end(), leaf.grad().data(), leaf.grad().data() + leaf.grad().numel());
+    return grads;
+  };
+  size_t lent_bytes = 0, added_bytes = 0;
+  const std::vector<float> lent = run(false, lent_bytes), added = run(true, added_bytes);
+  ASSERT_EQ(lent.size(), added.size());
+  for (size_t i = 0; i < lent.size(); ++i) ASSERT_FLOAT_EQ(lent[i], added[i]) << "element " << i;
+  // Lending, the sweep allocates the leaves' gradients (one full buffer) and the weight's; the
+  // three (T·B, F) buffers of the dropout's input, the stack's parts and the loss's input come
+  // from the ops.
+  EXPECT_LT(lent_bytes, 2 * full_bytes);
+}
+
 }  // namespace
 }  // namespace tandem
