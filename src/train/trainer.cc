@@ -184,7 +184,7 @@ TrainSummary train(const Config& config, bool resume) {
 
   Graph g;
   // Cleared after every optimiser step, which changes the weights; a weight used once in a
-  // step keeps no packed copy (base training: 16 MiB less).
+  // step keeps no packed copy (base training: 20 MiB less at the peak, bench/RESULTS.md).
   PackedWeights packed(/*from_second_use=*/true);
   g.set_packed_weights(&packed);
   TrainSummary summary;
