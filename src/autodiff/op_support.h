@@ -85,4 +85,21 @@ inline void gemm_weight(Graph& g, int32_t w_id, bool trans_a, bool trans_w, int6
     kernels::gemm(trans_a, trans_w, m, n, k, alpha, a, lda, w.data(), w.dim(1), beta, c, ldc);
 }
 
+// As gemm_weight for W's input columns [begin, end) alone (ops::linear_parts, the decoder's
+// inference products): C = alpha·A·W[:, begin:end]ᵀ + beta·C when trans_w (A m × (end − begin),
+// C m × rows of W), else C = alpha·A·W[:, begin:end] + beta·C (A m × rows, C m × (end − begin)).
+inline void gemm_weight_columns(Graph& g, int32_t w_id, bool trans_w, int64_t begin, int64_t end,
+                                int64_t m, float alpha, const float* a, int64_t lda, float beta,
+                                float* c, int64_t ldc) {
+  const Tensor& w = g.value(w_id);
+  const int64_t rows = w.dim(0), cols = w.dim(1), width = end - begin;
+  if (const kernels::PackedMatrix* packed = g.packed_columns(w_id, trans_w, begin, end))
+    kernels::gemm_packed(false, m, alpha, a, lda, *packed, beta, c, ldc, kernels::gemm_threads());
+  else if (trans_w)
+    kernels::gemm(false, true, m, rows, width, alpha, a, lda, w.data() + begin, cols, beta, c, ldc);
+  else
+    kernels::gemm(false, false, m, width, rows, alpha, a, lda, w.data() + begin, cols, beta, c,
+                  ldc);
+}
+
 }  // namespace tandem::ops::detail

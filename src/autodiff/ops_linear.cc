@@ -57,14 +57,9 @@ void linear_parts_backward(Graph& g, const Node& node) {
   for (int k = 0; k < parts; ++k) {
     const Tensor& x = input_value(g, node, k);
     const int64_t width = x.cols(), end = begin + width;
-    if (float* dx = input_grad(g, node, k)) {  // dx = dY·W[:, begin:end]
-      if (const kernels::PackedMatrix* packed = g.packed_columns(node.in[parts], false, begin, end))
-        kernels::gemm_packed(false, rows, 1.0f, dy.data(), out, *packed, 1.0f, dx, width,
-                             kernels::gemm_threads());
-      else
-        kernels::gemm(false, false, rows, width, out, 1.0f, dy.data(), out, w.data() + begin, in,
-                      1.0f, dx, width);
-    }
+    if (float* dx = input_grad(g, node, k))  // dx = dY·W[:, begin:end]
+      gemm_weight_columns(g, node.in[parts], false, begin, end, rows, 1.0f, dy.data(), out, 1.0f,
+                          dx, width);
     if (float* dw = input_grad(g, node, parts))  // dW[:, begin:end] += dYᵀ·x
       kernels::gemm(true, false, out, width, rows, 1.0f, dy.data(), out, x.data(), width, 1.0f,
                     dw + begin, in);
@@ -153,12 +148,8 @@ Var linear_parts(std::span<const Var> parts, Var weight, Var bias) {
   int64_t begin = 0;
   for (const Var& x : parts) {  // y += x·W[:, begin:end]ᵀ
     const int64_t width = x.shape()[1], end = begin + width;
-    if (const kernels::PackedMatrix* packed = g.packed_columns(weight.id, true, begin, end))
-      kernels::gemm_packed(false, rows, 1.0f, x.value().data(), width, *packed, 1.0f, y.data(), out,
-                           kernels::gemm_threads());
-    else
-      kernels::gemm(false, true, rows, out, width, 1.0f, x.value().data(), width,
-                    weight.value().data() + begin, in, 1.0f, y.data(), out);
+    gemm_weight_columns(g, weight.id, true, begin, end, rows, 1.0f, x.value().data(), width, 1.0f,
+                        y.data(), out);
     begin = end;
   }
   Var inputs[Node::kMaxInputs];

@@ -3,8 +3,7 @@
 
 #include <algorithm>
 
-#include "kernels/cpu/gemm.h"
-#include "kernels/cpu/packed_gemm.h"
+#include "autodiff/op_support.h"
 #include "tensor/error.h"
 
 namespace tandem {
@@ -29,12 +28,8 @@ Var project_input_columns(Graph& g, Var x, Var weight, int64_t begin, int64_t en
     std::copy_n(add.value().data(), rows * out, y.data());
     beta = 1.0f;
   }
-  if (const kernels::PackedMatrix* packed = g.packed_columns(weight.id, true, begin, end))
-    kernels::gemm_packed(false, rows, 1.0f, xv.data(), k, *packed, beta, y.data(), out,
-                         kernels::gemm_threads());
-  else
-    kernels::gemm(false, true, rows, out, k, 1.0f, xv.data(), k, w.data() + begin, in, beta,
-                  y.data(), out);
+  ops::detail::gemm_weight_columns(g, weight.id, true, begin, end, rows, 1.0f, xv.data(), k, beta,
+                                   y.data(), out);
   return g.constant(y);
 }
 
