@@ -36,16 +36,20 @@ void gru_cell_backward(Graph& g, const Node& node) {
   recurrent_gemm_backward(g, node, 1, 2, dhg);
 }
 
-// Inputs: xg, h, c, W_hh. Outputs: h', c'. Saved: the gates (i, f, g, o).
+// Inputs: xg, h, c, W_hh. Outputs: h', c'. Saved: the gates (i, f, g, o), in xg's storage.
 void lstm_cell_backward(Graph& g, const Node& node) {
   const Tensor& h = input_value(g, node, 1);
   const int64_t B = h.dim(0), H = h.dim(1);
   const Tensor& dh = output_grad(g, node, 0);
   const Tensor& dc = output_grad(g, node, 1);
-  float* dgates = g.scratch(B * 4 * H);
+  // The gates (xg's storage, lstm_cell's contract) turn into dgates in place and become xg's
+  // gradient when it has none yet; otherwise dgates are added into the one it has.
+  const Tensor& gates = node.saved[0];
+  float* dxg = g.adopt_grad(node.in[0], gates) ? nullptr : input_grad(g, node, 0);
+  float* dgates = gates.data();
   kernels::lstm_cell_backward(B, H, input_value(g, node, 2).data(), g.value(node.out[1]).data(),
-                              node.saved[0].data(), dh.data(), dc.data(), dgates,
-                              input_grad(g, node, 0), input_grad(g, node, 2));
+                              gates.data(), dh.data(), dc.data(), dgates, dxg,
+                              input_grad(g, node, 2));
   recurrent_gemm_backward(g, node, 1, 3, dgates);
 }
 

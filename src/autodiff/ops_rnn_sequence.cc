@@ -22,8 +22,8 @@ bool padded(const int32_t* lengths, int64_t b, int64_t t) {
 }
 
 // Node: in (xg, W_hh), out (outputs, last_c); saved[0] the gates (T, B, 4H) — xg's own
-// storage —, saved[1] every step's cell state (T, B, H); ids the lengths or nullptr;
-// i[0] = reverse.
+// storage, which the backward turns into xg's gradient —, saved[1] every step's cell state (T, B,
+// H); ids the lengths or nullptr; i[0] = reverse.
 void lstm_sequence_backward(Graph& g, const Node& node) {
   const Tensor& gates = node.saved[0];
   const Tensor& cells = node.saved[1];
@@ -33,10 +33,10 @@ void lstm_sequence_backward(Graph& g, const Node& node) {
   const int32_t* lengths = node.ids;
   const float* d_outputs = output_grad(g, node, 0).data();  // (T, B, H), or null
   const float* d_last_c = output_grad(g, node, 1).data();   // (B, H), or null
-  // xg has no other reader (lstm_sequence's contract), so its gradient buffer, zero-filled on
-  // first use, receives dgates directly; the weight gradient reads them back.
-  float* dgates = input_grad(g, node, 0);
-  if (dgates == nullptr) dgates = g.new_tensor(gates.shape()).data();
+  // Each step's dgates replace the gates they were made from, so the gates' storage — xg's,
+  // which has no other reader (lstm_sequence's contract) — becomes xg's gradient: no second
+  // (T, B, 4H) buffer (35 MiB per direction at the base configuration's longest batch).
+  float* dgates = gates.data();
   const float* zero = g.new_zeros({B, H}).data();
   float* dh = g.new_zeros({B, H}).data();
   float* dh_prev = g.new_tensor({B, H}).data();
@@ -50,8 +50,7 @@ void lstm_sequence_backward(Graph& g, const Node& node) {
       for (int64_t j = 0; j < B * H; ++j) dh[j] += d_outputs[t * B * H + j];
     float* dg = dgates + t * B * G;
     std::memset(dc_prev, 0, sizeof(float) * B * H);
-    kernels::lstm_cell_backward(B, H, c_prev, cells[t].data(), gates[t].data(), dh, dc, dg, nullptr,
-                                dc_prev);
+    kernels::lstm_cell_backward(B, H, c_prev, cells[t].data(), dg, dh, dc, dg, nullptr, dc_prev);
     // Padding: no gate saw this row, and its state's gradient passes through to the step before.
     for (int64_t b = 0; b < B; ++b)
       if (padded(lengths, b, t)) {
@@ -66,6 +65,9 @@ void lstm_sequence_backward(Graph& g, const Node& node) {
     std::swap(dh, dh_prev);
     std::swap(dc, dc_prev);
   }
+  if (!g.adopt_grad(node.in[0], gates))
+    if (float* dxg = input_grad(g, node, 0))
+      for (int64_t j = 0; j < gates.numel(); ++j) dxg[j] += dgates[j];
   // dW_hh = Σ_t dgates_tᵀ·h_(t−1) as one product over every step but the first (whose h is
   // zero): the steps' h are the outputs one step earlier in the loop's order, a contiguous
   // block. Padding rows contribute nothing: their dgates are zero.

@@ -31,6 +31,46 @@ void lstm_row_forward(int64_t H, const float* x, const float* h, const float* cp
   }
 }
 
+// One row's backward. Each column j reads the four saved gates before it writes the four
+// gradients at the same places, so `dg` may be `s` itself (lstm_sequence writes dgates over its
+// saved gates). The flags select the optional gradients at compile time, as above.
+template <bool kDh, bool kDc, bool kDcPrev>
+void lstm_row_backward(int64_t H, const float* cp, const float* cn, const float* s, const float* dh,
+                       const float* dc_next, float* dg, float* dc_prev) {
+#pragma omp simd
+  for (int64_t j = 0; j < H; ++j) {
+    const float i = s[j], f = s[H + j], g = s[2 * H + j], o = s[3 * H + j];
+    const float tc = fast_tanh(cn[j]);  // tanh c', recomputed rather than saved
+    float dc = 0.0f;
+    if constexpr (kDc) dc = dc_next[j];
+    if constexpr (kDh) dc += dh[j] * o * (1.0f - tc * tc);
+    dg[j] = dc * g * i * (1.0f - i);
+    dg[H + j] = dc * cp[j] * f * (1.0f - f);
+    dg[2 * H + j] = dc * i * (1.0f - g * g);
+    if constexpr (kDh)
+      dg[3 * H + j] = dh[j] * tc * o * (1.0f - o);
+    else
+      dg[3 * H + j] = 0.0f;
+    if constexpr (kDcPrev) dc_prev[j] += dc * f;
+  }
+}
+
+template <bool kDh, bool kDc>
+void lstm_rows_backward(int64_t batch, int64_t H, const float* c_prev, const float* c_next,
+                        const float* saved, const float* dh_next, const float* dc_next,
+                        float* dgates, float* dc_prev) {
+  for (int64_t b = 0; b < batch; ++b) {
+    const float* dh = kDh ? dh_next + b * H : nullptr;
+    const float* dc = kDc ? dc_next + b * H : nullptr;
+    if (dc_prev)
+      lstm_row_backward<kDh, kDc, true>(H, c_prev + b * H, c_next + b * H, saved + b * 4 * H, dh,
+                                        dc, dgates + b * 4 * H, dc_prev + b * H);
+    else
+      lstm_row_backward<kDh, kDc, false>(H, c_prev + b * H, c_next + b * H, saved + b * 4 * H, dh,
+                                         dc, dgates + b * 4 * H, nullptr);
+  }
+}
+
 }  // namespace
 
 void lstm_cell_forward(int64_t batch, int64_t hidden, const float* xg, const float* hg,
@@ -51,41 +91,20 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev, cons
                         const float* saved, const float* dh_next, const float* dc_next,
                         float* dgates, float* dxg, float* dc_prev) {
   const int64_t H = hidden;
-  for (int64_t b = 0; b < batch; ++b) {
-    const float* s = saved + b * 4 * H;
-    const float* cp = c_prev + b * H;
-    const float* cn = c_next + b * H;
-    float* dg = dgates + b * 4 * H;
-    // Two slots of the row serve as scratch until the last loop overwrites them: the g slot
-    // holds tanh c' (recomputed, not saved), the o slot dc = dc' + dh'·o·(1 − tanh²c').
-    float* tc = dg + 2 * H;
-    float* dc = dg + 3 * H;
-    const float* dh = dh_next ? dh_next + b * H : nullptr;
-    for (int64_t j = 0; j < H; ++j) {
-      tc[j] = fast_tanh(cn[j]);
-      dc[j] = dc_next ? dc_next[b * H + j] : 0.0f;
-      if (dh) dc[j] += dh[j] * s[3 * H + j] * (1.0f - tc[j] * tc[j]);
-    }
-#pragma omp simd
-    for (int64_t j = 0; j < H; ++j) {
-      const float i = s[j], f = s[H + j];
-      dg[j] = dc[j] * s[2 * H + j] * i * (1.0f - i);
-      dg[H + j] = dc[j] * cp[j] * f * (1.0f - f);
-    }
-    if (dc_prev)
-      for (int64_t j = 0; j < H; ++j) dc_prev[b * H + j] += dc[j] * s[H + j];
-    // Now the g and o gates overwrite the scratch, each element after it was read.
-    for (int64_t j = 0; j < H; ++j) {
-      const float i = s[j], g = s[2 * H + j], o = s[3 * H + j];
-      const float dcj = dc[j], tcj = tc[j];
-      dg[2 * H + j] = dcj * i * (1.0f - g * g);
-      dg[3 * H + j] = dh ? dh[j] * tcj * o * (1.0f - o) : 0.0f;
-    }
-    if (dxg) {
-      float* dx = dxg + b * 4 * H;
-      for (int64_t j = 0; j < 4 * H; ++j) dx[j] += dg[j];
-    }
-  }
+  if (dh_next && dc_next)
+    lstm_rows_backward<true, true>(batch, H, c_prev, c_next, saved, dh_next, dc_next, dgates,
+                                   dc_prev);
+  else if (dh_next)
+    lstm_rows_backward<true, false>(batch, H, c_prev, c_next, saved, dh_next, nullptr, dgates,
+                                    dc_prev);
+  else if (dc_next)
+    lstm_rows_backward<false, true>(batch, H, c_prev, c_next, saved, nullptr, dc_next, dgates,
+                                    dc_prev);
+  else
+    lstm_rows_backward<false, false>(batch, H, c_prev, c_next, saved, nullptr, nullptr, dgates,
+                                     dc_prev);
+  if (dxg)
+    for (int64_t j = 0; j < batch * 4 * H; ++j) dxg[j] += dgates[j];
 }
 
 }  // namespace tandem::kernels

@@ -19,7 +19,8 @@ void lstm_cell_forward(int64_t batch, int64_t hidden, const float* xg, const flo
 
 // From dh_next and dc_next (B, H; either may be null: no gradient), the saved gates and the
 // forward's c_prev and c_next: writes dgates (B, 4H), the gradient of xg and of hg alike; adds it
-// into dxg (may be null) and f ⊙ dc into dc_prev (may be null). dh_prev = dgates·W_hh and the
+// into dxg (may be null) and f ⊙ dc into dc_prev (may be null). dgates may be `saved` itself:
+// the gradients then replace the gates they were made from. dh_prev = dgates·W_hh and the
 // weight gradients are GEMMs the caller does.
 void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev, const float* c_next,
                         const float* saved, const float* dh_next, const float* dc_next,
