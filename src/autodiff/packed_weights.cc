@@ -46,4 +46,19 @@ void PackedWeights::clear() {
   }
 }
 
+void PackedWeights::release_current() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [key, entry] : packs_)
+    if (entry.current) entry = Entry{};
+}
+
+size_t PackedWeights::bytes() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  size_t total = 0;
+  for (const auto& [key, entry] : packs_)
+    total += entry.packed.data.capacity() * sizeof(float) +
+             entry.packed.pairs.capacity() * sizeof(uint32_t);
+  return total;
+}
+
 }  // namespace tandem

@@ -194,5 +194,31 @@ TEST(PackedWeights, FromSecondUsePacksOnlyWeightsUsedTwice) {
   EXPECT_NE(eager.get(w, true), nullptr);
 }
 
+// The trainer frees the forward's copies (Wᵀ) before the backward; the backward's (W) keep their
+// memory across steps, and a released layout packs again, correctly, on its next use.
+TEST(PackedWeights, ReleaseCurrentFreesOnlyTheCopiesMadeSinceTheLastClear) {
+  if (!has_packed_gemm()) GTEST_SKIP() << "no packed GEMM in this build";
+  Parameter w("w", {40, 24});
+  Rng rng(3);
+  for (int64_t i = 0; i < w.value.numel(); ++i) w.value.data()[i] = rng.uniform(-1.0f, 1.0f);
+  PackedWeights packed;
+  ASSERT_NE(packed.get(w, false), nullptr);  // last step's backward copy
+  const size_t backward_bytes = packed.bytes();
+  EXPECT_GT(backward_bytes, 0u);
+  packed.clear();
+  ASSERT_NE(packed.get(w, true), nullptr);  // this step's forward copy
+  EXPECT_GT(packed.bytes(), backward_bytes);
+  packed.release_current();
+  EXPECT_EQ(packed.bytes(), backward_bytes);
+
+  // Packed again after the release, it multiplies as the unpacked weight does.
+  const int64_t m = 3, n = 40, k = 24;
+  std::vector<float> a(m * k), want(m * n), got(m * n);
+  for (float& v : a) v = rng.uniform(-1.0f, 1.0f);
+  gemm(false, true, m, n, k, 1.0f, a.data(), k, w.value.data(), k, 0.0f, want.data(), n);
+  gemm_packed(false, m, 1.0f, a.data(), k, *packed.get(w, true), 0.0f, got.data(), n, 1);
+  for (int64_t i = 0; i < m * n; ++i) EXPECT_NEAR(got[i], want[i], 1e-4f) << i;
+}
+
 }  // namespace
 }  // namespace tandem::kernels
