@@ -70,6 +70,23 @@ Var cross_entropy(Var logits, std::span<const int32_t> targets, int32_t ignore_i
 Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int32_t> targets,
                          int32_t ignore_index = -1, float smoothing = 0.0f,
                          Reduction reduction = Reduction::kMean);
+struct OutputLossOptions {
+  int32_t ignore_index = -1;
+  float smoothing = 0.0f;
+  Reduction reduction = Reduction::kMean;
+  // Inverted dropout on the features, drawn from *rng as ops::dropout draws over the rows in
+  // order; no dropped copy or mask outlives a chunk.
+  float dropout = 0.0f;
+  Rng* rng = nullptr;
+  // The caller's promise that the loss is the root of the backward (an upstream gradient of
+  // exactly 1; the backward checks it): the weight's and bias's gradients are then added to
+  // theirs in the forward instead of kept whole for the backward — a (V, in) tensor less.
+  bool root = false;
+};
+// The same over features given as blocks of rows (a decoder's steps, each (B, in), without
+// stacking them), each block's rows following the previous block's.
+Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
+                         std::span<const int32_t> targets, const OutputLossOptions& options);
 
 // ---- recurrent cells and attention (ops_rnn.cc, ops_attention.cc) ----
 // One GRU step (kernels/cpu/gru_cell.h): xg (B, 3H) = the input projection of this step,

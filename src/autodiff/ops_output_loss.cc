@@ -6,6 +6,7 @@
 #include "autodiff/op_support.h"
 #include "autodiff/ops.h"
 #include "kernels/cpu/cross_entropy.h"
+#include "kernels/cpu/dropout.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 
@@ -20,41 +21,89 @@ namespace {
 // and 256 rows keep the products large enough to run at the GEMM's full speed.
 constexpr int64_t kChunkRows = 256;
 
-// The loss is linear in its upstream gradient: the forward saved the gradients for dy = 1.
+// Node: in (weight, bias or −1); ids the feature blocks' ids, i[0] how many; saved[0] the
+// features' gradient for dy = 1 (rows, in), saved[1] and saved[2] the weight's and bias's
+// unless f[0] (OutputLossOptions::root) put those into their gradients in the forward.
 void linear_cross_entropy_backward(Graph& g, const Node& node) {
+  static constexpr const char* kOp = "linear_cross_entropy";
   const float dy = output_grad(g, node).item();
-  for (int k = 0; k < node.num_in; ++k) {
-    if (node.in[k] < 0) continue;
-    const Tensor& made = node.saved[k];  // the gradient the forward made, for an upstream of 1
-    if (g.adopt_grad(node.in[k], made))  // the features' gradient: no second (T·B, in) buffer
-      kernels::scale(made.numel(), dy, made.data(), made.data());
-    else if (float* dx = input_grad(g, node, k))
-      kernels::scale_accumulate(made.numel(), dy, made.data(), dx);
+  check(node.f[0] == 0.0f || dy == 1.0f, [&] {
+    return std::string(kOp) + ": made with options.root, it added its weight's gradient in the " +
+           "forward for an upstream gradient of 1, but the backward brings " + std::to_string(dy) +
+           " (scale the loss before, not after, or leave root off)";
+  });
+  // The loss is linear in its upstream gradient: the forward saved the gradients for dy = 1.
+  const auto hand_on = [&](int32_t id, float* made, int64_t n) {
+    if (g.adopt_grad(id, Tensor::wrap(made, g.value(id).shape()))) {  // no second buffer
+      if (dy != 1.0f) kernels::scale(n, dy, made, made);
+    } else if (float* dx = g.grad_data(id)) {
+      kernels::scale_accumulate(n, dy, made, dx);
+    }
+  };
+  if (const Tensor& made = node.saved[0]; made.defined()) {
+    int64_t offset = 0;
+    for (int64_t k = 0; k < node.i[0]; ++k) {
+      const int64_t n = g.value(node.ids[k]).numel();
+      hand_on(node.ids[k], made.data() + offset, n);
+      offset += n;
+    }
   }
+  for (int k = 0; k < 2; ++k)
+    if (node.in[k] >= 0 && node.saved[k + 1].defined())
+      hand_on(node.in[k], node.saved[k + 1].data(), node.saved[k + 1].numel());
 }
+
+// The rows of the feature blocks in order, one at a time.
+class RowCursor {
+ public:
+  RowCursor(std::span<const Var> blocks, int64_t in) : blocks_(blocks), in_(in) {}
+  const float* next() {
+    while (row_ * in_ >= blocks_[block_].value().numel()) ++block_, row_ = 0;
+    return blocks_[block_].value().data() + in_ * row_++;
+  }
+
+ private:
+  std::span<const Var> blocks_;
+  int64_t in_, block_ = 0, row_ = 0;
+};
 
 }  // namespace
 
-Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int32_t> targets,
-                         int32_t ignore_index, float smoothing, Reduction reduction) {
+Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
+                         std::span<const int32_t> targets, const OutputLossOptions& options) {
   static constexpr const char* kOp = "linear_cross_entropy";
-  Graph& g = graph_of({features, weight, bias}, kOp);
-  const Shape& sf = features.shape();
+  check_shape(!blocks.empty(), kOp, "needs at least one block of features");
+  Graph& g = graph_of({blocks[0], weight, bias}, kOp);
   const Shape& sw = weight.shape();
-  check_shape(sw.rank() == 2 && sf.rank() >= 1 && sf.cols() == sw[1], kOp, [&] {
-    return "features " + sf.to_string() + " do not match weight " + sw.to_string() +
-           " (expected (…, in) and (vocab, in))";
-  });
-  const int64_t rows = sf.rows(), in = sw[1], vocab = sw[0];
+  check_shape(sw.rank() == 2, kOp,
+              [&] { return "weight " + sw.to_string() + " should be (vocab, in)"; });
+  const int64_t in = sw[1], vocab = sw[0];
+  int64_t rows = 0;
+  bool need_f = false;
+  for (size_t k = 0; k < blocks.size(); ++k) {
+    const Shape& sf = blocks[k].shape();
+    check_shape(blocks[k].graph == &g && sf.rank() >= 1 && sf.cols() == in, kOp, [&] {
+      return "features " + sf.to_string() +
+             (blocks.size() > 1 ? " (block " + std::to_string(k) + ")" : "") +
+             " do not match weight " + sw.to_string() + " (expected (…, in) and (vocab, in))";
+    });
+    rows += sf.rows();
+    need_f |= blocks[k].requires_grad();
+  }
   check_shape(!bias.defined() || bias.shape() == Shape{vocab}, kOp, [&] {
     return "bias " + bias.shape().to_string() + " should be [" + std::to_string(vocab) + "]";
   });
   check_shape(static_cast<int64_t>(targets.size()) == rows, kOp, [&] {
-    return "features " + sf.to_string() + " need one target per row, got " +
+    return "features of " + std::to_string(rows) + " rows need one target per row, got " +
            std::to_string(targets.size()) + " targets";
   });
+  const float smoothing = options.smoothing, p = options.dropout;
+  const int32_t ignore_index = options.ignore_index;
   check_shape(smoothing >= 0.0f && smoothing < 1.0f, kOp, [&] {
     return "label smoothing must be in [0, 1), got " + std::to_string(smoothing);
+  });
+  check_shape(p >= 0.0f && p < 1.0f && (p == 0.0f || options.rng != nullptr), kOp, [&] {
+    return "dropout must be in [0, 1) with an Rng to draw from, got " + std::to_string(p);
   });
   // Count the rows first: the mean's factor scales every chunk's gradients.
   int64_t counted = 0;
@@ -67,16 +116,19 @@ Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int
     });
     ++counted;
   }
-  const float factor = reduction == Reduction::kMean && counted > 0 ? 1.0f / counted : 1.0f;
+  const float factor = options.reduction == Reduction::kMean && counted > 0 ? 1.0f / counted : 1.0f;
 
-  const bool need_f = g.recording() && features.requires_grad();
+  need_f = g.recording() && need_f;
   const bool need_w = g.recording() && weight.requires_grad();
   const bool need_b = g.recording() && bias.defined() && bias.requires_grad();
   const bool grads = need_f || need_w || need_b;
-  // The gradients for dy = 1, kept for the backward; ignored rows' features get zeros.
-  Tensor d_features = need_f ? g.new_zeros(sf) : Tensor();
-  Tensor d_weight = need_w ? g.new_zeros(sw) : Tensor();
-  Tensor d_bias = need_b ? g.new_zeros(Shape{vocab}) : Tensor();
+  // The gradients for dy = 1: the features' kept for the backward (ignored rows get zeros);
+  // the weight's and bias's kept too, or with options.root added to their gradients now.
+  Tensor d_features = need_f ? g.new_zeros({rows, in}) : Tensor();
+  Tensor d_weight = need_w && !options.root ? g.new_zeros(sw) : Tensor();
+  Tensor d_bias = need_b && !options.root ? g.new_zeros(Shape{vocab}) : Tensor();
+  float* dw = need_w ? (options.root ? g.grad_data(weight.id) : d_weight.data()) : nullptr;
+  float* db = need_b ? (options.root ? g.grad_data(bias.id) : d_bias.data()) : nullptr;
   Tensor loss = g.new_tensor(Shape{});
 
   // One chunk's scratch, dropped again before returning. Only counted rows are gathered into
@@ -90,18 +142,31 @@ Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int
   float* logits = arena.allocate_floats(chunk * vocab);  // then the logits' gradient
   float* probs = arena.allocate_floats(chunk * vocab);
   float* dx = need_f ? arena.allocate_floats(chunk * in) : nullptr;
+  // Dropout draws a mask for every row, ignored or not, in order: the draws ops::dropout makes
+  // over the stacked features. A counted row's mask stays for its gradient.
+  float* masks = p > 0.0f ? arena.allocate_floats(chunk * in) : nullptr;
+  float* unused_mask = p > 0.0f ? arena.allocate_floats(in) : nullptr;
 
-  const float* f = features.value().data();
   const float* b = bias.defined() ? bias.value().data() : nullptr;
+  RowCursor features(blocks, in);
   double total = 0.0;
   int64_t next = 0;  // the next input row to look at
   for (int64_t done = 0; done < counted;) {
     int64_t m = 0;
     for (; m < chunk && next < rows; ++next) {
-      if (targets[next] == ignore_index) continue;
+      const float* f = features.next();
+      if (targets[next] == ignore_index) {
+        if (p > 0.0f) kernels::dropout_mask(in, p, *options.rng, unused_mask);
+        continue;
+      }
       row_of[m] = static_cast<int32_t>(next);
       chunk_targets[m] = targets[next];
-      std::copy_n(f + next * in, in, x + m * in);
+      if (p > 0.0f) {
+        kernels::dropout_mask(in, p, *options.rng, masks + m * in);
+        kernels::dropout_apply(in, f, masks + m * in, x + m * in);
+      } else {
+        std::copy_n(f, in, x + m * in);
+      }
       ++m;
     }
     done += m;
@@ -120,25 +185,51 @@ Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int
     std::fill_n(logits, m * vocab, 0.0f);
     kernels::cross_entropy_backward(m, vocab, probs, chunk_targets, ignore_index, smoothing, factor,
                                     logits);
-    if (need_f) {  // dx = dlogits·W, scattered back to the rows it came from
+    if (need_f) {  // dx = (dlogits·W) ⊙ mask, scattered back to the rows it came from
       gemm_weight(g, weight.id, false, false, m, in, vocab, 1.0f, logits, vocab, 0.0f, dx, in);
-      for (int64_t i = 0; i < m; ++i)
-        std::copy_n(dx + i * in, in, d_features.data() + int64_t{row_of[i]} * in);
+      for (int64_t i = 0; i < m; ++i) {
+        float* row = d_features.data() + int64_t{row_of[i]} * in;
+        if (p > 0.0f)
+          kernels::dropout_apply(in, dx + i * in, masks + i * in, row);
+        else
+          std::copy_n(dx + i * in, in, row);
+      }
     }
     if (need_w)  // dW += dlogitsᵀ·x
-      kernels::gemm(true, false, vocab, in, m, 1.0f, logits, vocab, x, in, 1.0f, d_weight.data(),
-                    in);
-    if (need_b) kernels::sum_rows_accumulate(m, vocab, logits, d_bias.data());
+      kernels::gemm(true, false, vocab, in, m, 1.0f, logits, vocab, x, in, 1.0f, dw, in);
+    if (need_b) kernels::sum_rows_accumulate(m, vocab, logits, db);
   }
+  // Rows after the last counted one still draw their masks, as ops::dropout would.
+  if (p > 0.0f)
+    for (; next < rows; ++next) kernels::dropout_mask(in, p, *options.rng, unused_mask);
   arena.rewind(scratch);
   loss.data()[0] = static_cast<float>(total * factor);
-  if (!grads) return g.add_value(loss, false);
+  Var out = g.add_value(loss, grads);
+  if (!grads) return out;
 
   Node node;
   node.backward = linear_cross_entropy_backward;
+  node.in = {weight.id, bias.defined() ? bias.id : -1};
+  node.num_in = 2;
+  node.out[0] = out.id;
+  node.num_out = 1;
+  int32_t* ids = arena.allocate_ints(static_cast<int64_t>(blocks.size()));
+  for (size_t k = 0; k < blocks.size(); ++k) ids[k] = blocks[k].id;
+  node.ids = ids;
+  node.i[0] = static_cast<int64_t>(blocks.size());
   node.saved = {d_features, d_weight, d_bias};
-  if (bias.defined()) return emit(g, loss, {features, weight, bias}, node);
-  return emit(g, loss, {features, weight}, node);
+  node.f[0] = options.root ? 1.0f : 0.0f;
+  g.record(node);
+  return out;
+}
+
+Var linear_cross_entropy(Var features, Var weight, Var bias, std::span<const int32_t> targets,
+                         int32_t ignore_index, float smoothing, Reduction reduction) {
+  OutputLossOptions options;
+  options.ignore_index = ignore_index;
+  options.smoothing = smoothing;
+  options.reduction = reduction;
+  return linear_cross_entropy(std::span<const Var>(&features, 1), weight, bias, targets, options);
 }
 
 }  // namespace tandem::ops

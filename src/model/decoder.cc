@@ -197,16 +197,16 @@ Var Decoder::embedding_projection(Graph& g, Var embedded) const {
 }
 
 Var Decoder::logits(Graph& g, Var features, Rng& rng, bool training) const {
-  const OutputLayer out = output_layer(g, features, rng, training);
-  return ops::linear(out.features, out.weight, out.bias);
+  const OutputLayer out = output_layer(g, training);
+  return ops::linear(dropout(features, out.dropout, rng, training), out.weight, out.bias);
 }
 
-Decoder::OutputLayer Decoder::output_layer(Graph& g, Var features, Rng& rng, bool training) const {
-  features = dropout(features, config_.dropout, rng, training);
+Decoder::OutputLayer Decoder::output_layer(Graph& g, bool training) const {
+  const float p = training ? config_.dropout : 0.0f;
   if (output_)
-    return {features, g.parameter(output_->weight()),
-            output_->bias() != nullptr ? g.parameter(*output_->bias()) : Var{}};
-  return {features, g.parameter(*embedding_), g.parameter(*output_bias_)};
+    return {g.parameter(output_->weight()),
+            output_->bias() != nullptr ? g.parameter(*output_->bias()) : Var{}, p};
+  return {g.parameter(*embedding_), g.parameter(*output_bias_), p};
 }
 
 }  // namespace tandem

@@ -53,12 +53,14 @@ class Decoder {
   // The output layer: features (…, O) → logits (…, V). Training applies it to all steps at
   // once, one GEMM (DESIGN.md, performance rule 1).
   Var logits(Graph& g, Var features, Rng& rng, bool training) const;
-  // The output layer's operands — the features after dropout, the weight (V, O) and the bias
-  // (V) — for a loss fused with the layer (ops::linear_cross_entropy); logits() multiplies them.
+  // The output layer's operands — the weight (V, O), the bias (V) and the dropout on the
+  // features (0 outside training) — for a loss fused with the layer (ops::linear_cross_entropy,
+  // which applies the dropout itself); logits() multiplies them.
   struct OutputLayer {
-    Var features, weight, bias;
+    Var weight, bias;
+    float dropout = 0.0f;
   };
-  OutputLayer output_layer(Graph& g, Var features, Rng& rng, bool training) const;
+  OutputLayer output_layer(Graph& g, bool training) const;
 
  private:
   Var bridge(Graph& g, const EncoderOutput& encoded, Var mean, int64_t layer, int part) const;

@@ -60,10 +60,16 @@ Var Seq2Seq::loss(Graph& g, const SourceBatch& source, const TargetBatch& target
   }
   // The output layer and the loss in one op over chunks of rows: the (T·B, V) logits, their
   // probabilities and gradient — 140 MB each for a full base batch — are never held whole.
-  const Decoder::OutputLayer out =
-      decoder_->output_layer(g, ops::stack(features), rng, options.training);
-  return ops::linear_cross_entropy(out.features, out.weight, out.bias, target.output,
-                                   options.pad_id, options.label_smoothing);
+  // The steps' features go in as they are, and the dropout on them happens inside: no stacked,
+  // dropped or mask copy of the (T·B, O) features.
+  const Decoder::OutputLayer out = decoder_->output_layer(g, options.training);
+  ops::OutputLossOptions loss_options;
+  loss_options.ignore_index = options.pad_id;
+  loss_options.smoothing = options.label_smoothing;
+  loss_options.dropout = out.dropout;
+  loss_options.rng = &rng;
+  loss_options.root = options.root;
+  return ops::linear_cross_entropy(features, out.weight, out.bias, target.output, loss_options);
 }
 
 }  // namespace tandem

@@ -20,6 +20,9 @@ struct LossOptions {
   float label_smoothing = 0.0f;
   int32_t pad_id = 0;
   bool training = true;  // dropout on
+  // The loss will be the root of the backward, as it is in the trainer: the output layer's
+  // weight gradient then goes to the parameter in the forward (ops::OutputLossOptions::root).
+  bool root = false;
 };
 
 class Seq2Seq {

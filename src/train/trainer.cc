@@ -231,6 +231,7 @@ TrainSummary train(const Config& config, bool resume) {
       LossOptions options;
       options.teacher_forcing = teacher_forcing_at(config, state.step);
       options.label_smoothing = static_cast<float>(config.get_float("train.label_smoothing"));
+      options.root = true;  // g.backward(loss) below
       g.reset();
       model.params().zero_grad();
       Var loss = model.loss(g, source_view(batch), target_view(batch), options, rng);
