@@ -9,6 +9,7 @@
 #include "kernels/cpu/dropout.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/packed_gemm.h"
 
 namespace tandem::ops {
 
@@ -146,6 +147,23 @@ Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
   // over the stacked features. A counted row's mask stays for its gradient.
   float* masks = p > 0.0f ? arena.allocate_floats(chunk * in) : nullptr;
   float* unused_mask = p > 0.0f ? arena.allocate_floats(in) : nullptr;
+  // W packed for this op alone, in its scratch, for the products by Wᵀ (the logits) and by W
+  // (the features' gradient) of every chunk: here its pages are ones the arena holds anyway,
+  // where the graph's PackedWeights would keep both copies beside the arena (27 MiB at the
+  // base configuration's vocabulary).
+  const bool packs = kernels::has_packed_gemm();
+  const bool bf16 = kernels::gemm_precision() == kernels::GemmPrecision::kBfloat16;
+  const float* w = weight.value().data();
+  kernels::PackedMatrix w_transposed, w_plain;
+  if (packs) {
+    kernels::pack_right_into(true, in, vocab, w, in,
+                             arena.allocate_floats(kernels::packed_words(in, vocab, bf16)),
+                             w_transposed, bf16);
+    if (need_f)
+      kernels::pack_right_into(false, vocab, in, w, in,
+                               arena.allocate_floats(kernels::packed_words(vocab, in, bf16)),
+                               w_plain, bf16);
+  }
 
   const float* b = bias.defined() ? bias.value().data() : nullptr;
   RowCursor features(blocks, in);
@@ -176,7 +194,11 @@ Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
       kernels::broadcast_rows(m, vocab, b, logits);
       beta = 1.0f;
     }
-    gemm_weight(g, weight.id, false, true, m, vocab, in, 1.0f, x, in, beta, logits, vocab);
+    if (packs)
+      kernels::gemm_packed(false, m, 1.0f, x, in, w_transposed, beta, logits, vocab,
+                           kernels::gemm_threads());
+    else
+      kernels::gemm(false, true, m, vocab, in, 1.0f, x, in, w, in, beta, logits, vocab);
     int64_t chunk_counted = 0;
     total += kernels::cross_entropy_forward(m, vocab, logits, chunk_targets, ignore_index,
                                             smoothing, probs, &chunk_counted);
@@ -186,7 +208,11 @@ Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
     kernels::cross_entropy_backward(m, vocab, probs, chunk_targets, ignore_index, smoothing, factor,
                                     logits);
     if (need_f) {  // dx = (dlogits·W) ⊙ mask, scattered back to the rows it came from
-      gemm_weight(g, weight.id, false, false, m, in, vocab, 1.0f, logits, vocab, 0.0f, dx, in);
+      if (packs)
+        kernels::gemm_packed(false, m, 1.0f, logits, vocab, w_plain, 0.0f, dx, in,
+                             kernels::gemm_threads());
+      else
+        kernels::gemm(false, false, m, in, vocab, 1.0f, logits, vocab, w, in, 0.0f, dx, in);
       for (int64_t i = 0; i < m; ++i) {
         float* row = d_features.data() + int64_t{row_of[i]} * in;
         if (p > 0.0f)

@@ -25,6 +25,7 @@ const kernels::PackedMatrix* PackedWeights::get(const Key& key) {
   Entry& entry = packs_[key];
   if (!entry.current || entry.packed.bf16 != bf16) {
     if (from_second_use_ && ++entry.uses < 2) return nullptr;
+    take_other_layouts_memory(key, entry);
     entry.current = true;
     const auto& [p, transposed, begin, end] = key;
     const int64_t rows = p->value.dim(0), cols = p->value.dim(1);
@@ -43,13 +44,20 @@ void PackedWeights::clear() {
   for (auto& [key, entry] : packs_) {
     entry.current = false;
     entry.uses = 0;
+    entry.gave_while_current = false;
   }
 }
 
-void PackedWeights::release_current() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [key, entry] : packs_)
-    if (entry.current) entry = Entry{};
+void PackedWeights::take_other_layouts_memory(const Key& key, Entry& entry) {
+  if (entry.packed.data.capacity() + entry.packed.pairs.capacity() > 0) return;
+  const auto& [p, transposed, begin, end] = key;
+  auto other = packs_.find({p, !transposed, begin, end});
+  if (other == packs_.end() || (other->second.current && other->second.gave_while_current)) return;
+  Entry& from = other->second;
+  if (from.current) entry.gave_while_current = from.gave_while_current = true;
+  entry.packed = std::move(from.packed);
+  from.packed = kernels::PackedMatrix();
+  from.current = false;
 }
 
 size_t PackedWeights::bytes() {

@@ -235,7 +235,6 @@ TrainSummary train(const Config& config, bool resume) {
       g.reset();
       model.params().zero_grad();
       Var loss = model.loss(g, source_view(batch), target_view(batch), options, rng);
-      packed.release_current();  // the forward's copies: the backward multiplies by W, not Wᵀ
       g.backward(loss);
       const double norm = clip > 0 ? clip_grad_norm(model.params(), clip) : 0.0;
       check(std::isfinite(loss.value().item()) && std::isfinite(norm), [&] {

@@ -194,30 +194,45 @@ TEST(PackedWeights, FromSecondUsePacksOnlyWeightsUsedTwice) {
   EXPECT_NE(eager.get(w, true), nullptr);
 }
 
-// The trainer frees the forward's copies (Wᵀ) before the backward; the backward's (W) keep their
-// memory across steps, and a released layout packs again, correctly, on its next use.
-TEST(PackedWeights, ReleaseCurrentFreesOnlyTheCopiesMadeSinceTheLastClear) {
+// A weight's two layouts share one buffer in a training step's order (Wᵀ, then W, clear, again),
+// and each product is right; a weight whose layouts alternate keeps two copies instead of
+// repacking on every call.
+TEST(PackedWeights, TheTwoLayoutsShareOneBufferUnlessTheyAlternate) {
   if (!has_packed_gemm()) GTEST_SKIP() << "no packed GEMM in this build";
-  Parameter w("w", {40, 24});
+  Parameter w("w", {40, 24});  // (out, in)
   Rng rng(3);
   for (int64_t i = 0; i < w.value.numel(); ++i) w.value.data()[i] = rng.uniform(-1.0f, 1.0f);
+  const int64_t m = 3;
+  std::vector<float> x(m * 24), dy(m * 40);
+  for (float& v : x) v = rng.uniform(-1.0f, 1.0f);
+  for (float& v : dy) v = rng.uniform(-1.0f, 1.0f);
+  auto expect_products = [&](PackedWeights& packed, bool transposed) {
+    const int64_t n = transposed ? 40 : 24, k = transposed ? 24 : 40;
+    const float* a = transposed ? x.data() : dy.data();
+    std::vector<float> want(m * n), got(m * n);
+    gemm(false, transposed, m, n, k, 1.0f, a, k, w.value.data(), 24, 0.0f, want.data(), n);
+    gemm_packed(false, m, 1.0f, a, k, *packed.get(w, transposed), 0.0f, got.data(), n, 1);
+    for (int64_t i = 0; i < m * n; ++i) ASSERT_NEAR(got[i], want[i], 1e-4f) << i;
+  };
   PackedWeights packed;
-  ASSERT_NE(packed.get(w, false), nullptr);  // last step's backward copy
-  const size_t backward_bytes = packed.bytes();
-  EXPECT_GT(backward_bytes, 0u);
-  packed.clear();
-  ASSERT_NE(packed.get(w, true), nullptr);  // this step's forward copy
-  EXPECT_GT(packed.bytes(), backward_bytes);
-  packed.release_current();
-  EXPECT_EQ(packed.bytes(), backward_bytes);
-
-  // Packed again after the release, it multiplies as the unpacked weight does.
-  const int64_t m = 3, n = 40, k = 24;
-  std::vector<float> a(m * k), want(m * n), got(m * n);
-  for (float& v : a) v = rng.uniform(-1.0f, 1.0f);
-  gemm(false, true, m, n, k, 1.0f, a.data(), k, w.value.data(), k, 0.0f, want.data(), n);
-  gemm_packed(false, m, 1.0f, a.data(), k, *packed.get(w, true), 0.0f, got.data(), n, 1);
-  for (int64_t i = 0; i < m * n; ++i) EXPECT_NEAR(got[i], want[i], 1e-4f) << i;
+  expect_products(packed, true);  // a forward
+  const size_t one_copy = packed.bytes();
+  EXPECT_GT(one_copy, 0u);
+  expect_products(packed, false);  // its backward
+  EXPECT_EQ(packed.bytes(), one_copy);
+  for (int step = 0; step < 2; ++step) {
+    packed.clear();
+    expect_products(packed, true);
+    expect_products(packed, false);
+    EXPECT_EQ(packed.bytes(), one_copy);
+  }
+  expect_products(packed, true);  // Wᵀ again in the same step: its own copy from now on
+  EXPECT_EQ(packed.bytes(), 2 * one_copy);
+  const PackedMatrix* plain = packed.get(w, false);
+  const PackedMatrix* transposed = packed.get(w, true);
+  EXPECT_EQ(packed.get(w, false), plain);  // no repacking, no moving
+  EXPECT_EQ(packed.get(w, true), transposed);
+  expect_products(packed, false);
 }
 
 }  // namespace

@@ -24,21 +24,14 @@ using detail::lane_mask;
 using detail::store_tile;
 #endif
 
-void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out,
-                bool bf16) {
-  out.k = k;
-  out.n = n;
-  out.bf16 = bf16;
-  if (bf16) {
-    out.data.clear();
-    detail::pack_right_bf16(trans_b, k, n, b, ldb, out);
-    return;
-  }
-  out.pairs.clear();
+namespace {
+
+// op(B)'s fp32 panels into dst (packed_words(k, n) floats).
+void pack_panels_f32(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, float* dst) {
   const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
-  out.data.assign(static_cast<size_t>(panels * k * kPanelWidth), 0.0f);
+  std::fill_n(dst, panels * k * kPanelWidth, 0.0f);
   for (int64_t j = 0; j < panels; ++j) {
-    float* panel = out.data.data() + j * k * kPanelWidth;
+    float* panel = dst + j * k * kPanelWidth;
     const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
     if (trans_b) {  // B stored n × k: column `col` of op(B) is row `col`, contiguous
       for (int64_t c = 0; c < width; ++c)
@@ -48,6 +41,44 @@ void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
       for (int64_t p = 0; p < k; ++p)
         std::copy_n(b + p * ldb + j * kPanelWidth, width, panel + p * kPanelWidth);
     }
+  }
+}
+
+}  // namespace
+
+int64_t packed_words(int64_t k, int64_t n, bool bf16) {
+  const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
+  return panels * (bf16 ? (k + 1) / 2 : k) * kPanelWidth;
+}
+
+void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out,
+                bool bf16) {
+  const size_t words = static_cast<size_t>(packed_words(k, n, bf16));
+  if (bf16) {
+    out.data.clear();
+    out.pairs.resize(words);
+    pack_right_into(trans_b, k, n, b, ldb, reinterpret_cast<float*>(out.pairs.data()), out, true);
+  } else {
+    out.pairs.clear();
+    out.data.resize(words);
+    pack_right_into(trans_b, k, n, b, ldb, out.data.data(), out, false);
+  }
+}
+
+void pack_right_into(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
+                     float* storage, PackedMatrix& out, bool bf16) {
+  out.k = k;
+  out.n = n;
+  out.bf16 = bf16;
+  out.panels = nullptr;
+  out.pair_panels = nullptr;
+  if (bf16) {
+    uint32_t* pairs = reinterpret_cast<uint32_t*>(storage);
+    detail::pack_right_bf16(trans_b, k, n, b, ldb, pairs);
+    out.pair_panels = pairs;
+  } else {
+    pack_panels_f32(trans_b, k, n, b, ldb, storage);
+    out.panels = storage;
   }
 }
 
@@ -122,7 +153,7 @@ void multiply_part_f32(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_b
     pack_left(trans_a, m, p0, kc, a_rows, lda, packed_a.data());
     const float block_beta = p0 == 0 ? beta : 1.0f;  // later blocks add to what the first wrote
     for (int64_t j = j_begin; j < j_end; ++j) {
-      const float* panel = b.data.data() + (j * b.k + p0) * kPanelWidth;
+      const float* panel = b.panels + (j * b.k + p0) * kPanelWidth;
       const int64_t cols = std::min(kPanelWidth, b.n - j * kPanelWidth);
       const auto& kernels = cols <= 16 ? kNarrowKernels : kKernels;
       for (int64_t i0 = 0; i0 < m; i0 += kRowTile) {

@@ -42,6 +42,14 @@ struct PackedMatrix {
   bool bf16 = false;
   std::vector<float, CacheLineAllocator<float>> data;         // ceil(n/32) × k × 32
   std::vector<uint32_t, CacheLineAllocator<uint32_t>> pairs;  // ceil(n/32) × ceil(k/2) × 32
+  // Where the panels are: in data or pairs (pack_right), or in storage the caller lent
+  // (pack_right_into). Copying would leave them pointing into the original: moves only.
+  const float* panels = nullptr;
+  const uint32_t* pair_panels = nullptr;
+
+  PackedMatrix() = default;
+  PackedMatrix(PackedMatrix&&) = default;
+  PackedMatrix& operator=(PackedMatrix&&) = default;
 };
 
 // Packs op(B), with B stored row-major with row stride ldb: op(B) = B (k × n) when !trans_b,
@@ -49,6 +57,13 @@ struct PackedMatrix {
 // has_bf16_gemm().
 void pack_right(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, PackedMatrix& out,
                 bool bf16 = false);
+// The 4-byte words op(B) packed takes (floats, or bf16 pairs).
+int64_t packed_words(int64_t k, int64_t n, bool bf16 = false);
+// As pack_right, into `storage` (packed_words(k, n, bf16) words, 64-byte aligned, kept alive
+// while `out` is used): an operand packed for one op in an arena's scratch, where its pages cost
+// nothing that the arena does not already hold.
+void pack_right_into(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
+                     float* storage, PackedMatrix& out, bool bf16 = false);
 
 // C = alpha · op(A) · B + beta · C with B packed; op(A) is m × k, C is m × n with row stride ldc.
 // Runs on `threads` threads (split by column panels, then by rows). Needs has_packed_gemm().

@@ -110,12 +110,12 @@ void pack_left(bool trans_a, int64_t m, int64_t p0, int64_t kc, const float* a, 
 }  // namespace
 
 void pack_right_bf16(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
-                     PackedMatrix& out) {
+                     uint32_t* out) {
   const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth, k2 = (k + 1) / 2;
-  out.pairs.assign(static_cast<size_t>(panels * k2 * kPanelWidth), 0u);
+  std::fill_n(out, panels * k2 * kPanelWidth, 0u);
   alignas(64) uint32_t words[16];
   for (int64_t j = 0; j < panels; ++j) {
-    uint32_t* panel = out.pairs.data() + j * k2 * kPanelWidth;
+    uint32_t* panel = out + j * k2 * kPanelWidth;
     const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
     if (trans_b) {  // column col of op(B) is B's row col: its pairs are consecutive floats
       for (int64_t c = 0; c < width; ++c) {
@@ -158,7 +158,7 @@ void multiply_part_bf16(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_
     pack_left(trans_a, m, p0, kc, a_rows, lda, packed_a.data());
     const float block_beta = p0 == 0 ? beta : 1.0f;
     for (int64_t j = j_begin; j < j_end; ++j) {
-      const uint32_t* panel = b.pairs.data() + (j * k2 + p0 / 2) * kPanelWidth;
+      const uint32_t* panel = b.pair_panels + (j * k2 + p0 / 2) * kPanelWidth;
       const int64_t cols = std::min(kPanelWidth, b.n - j * kPanelWidth);
       const auto& kernels = cols <= 16 ? kNarrowKernels : kKernels;
       for (int64_t i0 = 0; i0 < m; i0 += kRowTile) {
@@ -177,7 +177,7 @@ void multiply_part_bf16(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_
 bool has_bf16_gemm() { return false; }
 
 namespace detail {
-void pack_right_bf16(bool, int64_t, int64_t, const float*, int64_t, PackedMatrix&) {
+void pack_right_bf16(bool, int64_t, int64_t, const float*, int64_t, uint32_t*) {
   std::abort();  // callers check has_bf16_gemm()
 }
 void multiply_part_bf16(bool, int64_t, int64_t, int64_t, int64_t, float, const float*, int64_t,

@@ -28,8 +28,9 @@ void multiply_part_bf16(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_
                         int64_t j_end, float alpha, const float* a, int64_t lda,
                         const PackedMatrix& b, float beta, float* c, int64_t ldc);
 
+// op(B)'s bf16 pairs into out (packed_words(k, n, true) words).
 void pack_right_bf16(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
-                     PackedMatrix& out);
+                     uint32_t* out);
 
 #if defined(__AVX512F__)
 
