@@ -10,6 +10,7 @@
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
+#include "kernels/cpu/work_sharing.h"
 
 namespace tandem::ops {
 
@@ -17,10 +18,12 @@ using namespace detail;
 
 namespace {
 
-// Target rows per chunk. A chunk's logits and probabilities are kChunkRows × V floats each,
+// Target rows per chunk. A chunk's logits (then their gradient) are kChunkRows × V floats,
 // 8 MB at V = 8000, against the 164 MB of each full (N, V) tensor of a base batch (N = 64·80);
 // and 256 rows keep the products large enough to run at the GEMM's full speed.
 constexpr int64_t kChunkRows = 256;
+// A chunk's softmax rows are shared among threads in this many ranges.
+constexpr int64_t kLossParts = 8;
 
 // Node: in (weight, bias or −1); ids the feature blocks' ids, i[0] how many; saved[0] the
 // features' gradient for dy = 1 (rows, in), saved[1] and saved[2] the weight's and bias's
@@ -141,7 +144,6 @@ Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
   int32_t* chunk_targets = arena.allocate_ints(chunk);
   float* x = arena.allocate_floats(chunk * in);          // (chunk, in) gathered features
   float* logits = arena.allocate_floats(chunk * vocab);  // then the logits' gradient
-  float* probs = arena.allocate_floats(chunk * vocab);
   float* dx = need_f ? arena.allocate_floats(chunk * in) : nullptr;
   // Dropout draws a mask for every row, ignored or not, in order: the draws ops::dropout makes
   // over the stacked features. A counted row's mask stays for its gradient.
@@ -199,14 +201,17 @@ Var linear_cross_entropy(std::span<const Var> blocks, Var weight, Var bias,
                            kernels::gemm_threads());
     else
       kernels::gemm(false, true, m, vocab, in, 1.0f, x, in, w, in, beta, logits, vocab);
-    int64_t chunk_counted = 0;
-    total += kernels::cross_entropy_forward(m, vocab, logits, chunk_targets, ignore_index,
-                                            smoothing, probs, &chunk_counted);
+    // The chunk's loss and, over its logits, their gradient factor·(p − q): by ranges of rows on
+    // the GEMM's threads, the ranges' sums added in a fixed order.
+    double part_loss[kLossParts];
+    kernels::run_ranges(
+        kernels::gemm_threads(), m, kLossParts, [&](int64_t part, int64_t begin, int64_t end) {
+          part_loss[part] =
+              kernels::cross_entropy_to_gradient(end - begin, vocab, logits + begin * vocab,
+                                                 chunk_targets + begin, smoothing, grads, factor);
+        });
+    for (double l : part_loss) total += l;
     if (!grads) continue;
-    // dlogits = factor·(p − q), over the logits, no longer needed.
-    std::fill_n(logits, m * vocab, 0.0f);
-    kernels::cross_entropy_backward(m, vocab, probs, chunk_targets, ignore_index, smoothing, factor,
-                                    logits);
     if (need_f) {  // dx = (dlogits·W) ⊙ mask, scattered back to the rows it came from
       if (packs)
         kernels::gemm_packed(false, m, 1.0f, logits, vocab, w_plain, 0.0f, dx, in,

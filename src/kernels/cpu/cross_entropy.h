@@ -19,4 +19,11 @@ double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
 void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs, const int32_t* targets,
                             int32_t ignore_index, float smoothing, float scale, float* dlogits);
 
+// The loss of every row as above (targets must all be counted: rows of one target each, none
+// ignored — the fused output loss gathers only those) and, when `gradient`, each row's logits
+// overwritten by its gradient scale·(p − q): the forward and backward in one pass over a row
+// while it is in cache, keeping no probabilities. Returns the rows' losses summed in double.
+double cross_entropy_to_gradient(int64_t rows, int64_t vocab, float* logits, const int32_t* targets,
+                                 float smoothing, bool gradient, float scale);
+
 }  // namespace tandem::kernels

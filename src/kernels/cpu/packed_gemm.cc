@@ -29,19 +29,21 @@ namespace {
 // op(B)'s fp32 panels into dst (packed_words(k, n) floats).
 void pack_panels_f32(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, float* dst) {
   const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
-  std::fill_n(dst, panels * k * kPanelWidth, 0.0f);
-  for (int64_t j = 0; j < panels; ++j) {
-    float* panel = dst + j * k * kPanelWidth;
-    const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
-    if (trans_b) {  // B stored n × k: column `col` of op(B) is row `col`, contiguous
-      for (int64_t c = 0; c < width; ++c)
+  detail::for_panel_ranges(k, n, [&](int64_t first, int64_t last) {
+    std::fill(dst + first * k * kPanelWidth, dst + last * k * kPanelWidth, 0.0f);
+    for (int64_t j = first; j < last; ++j) {
+      float* panel = dst + j * k * kPanelWidth;
+      const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
+      if (trans_b) {  // B stored n × k: column `col` of op(B) is row `col`, contiguous
+        for (int64_t c = 0; c < width; ++c)
+          for (int64_t p = 0; p < k; ++p)
+            panel[p * kPanelWidth + c] = b[(j * kPanelWidth + c) * ldb + p];
+      } else {  // B stored k × n: a panel's row is a piece of B's row
         for (int64_t p = 0; p < k; ++p)
-          panel[p * kPanelWidth + c] = b[(j * kPanelWidth + c) * ldb + p];
-    } else {  // B stored k × n: a panel's row is a piece of B's row
-      for (int64_t p = 0; p < k; ++p)
-        std::copy_n(b + p * ldb + j * kPanelWidth, width, panel + p * kPanelWidth);
+          std::copy_n(b + p * ldb + j * kPanelWidth, width, panel + p * kPanelWidth);
+      }
     }
-  }
+  });
 }
 
 }  // namespace

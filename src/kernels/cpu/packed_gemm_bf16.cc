@@ -111,37 +111,39 @@ void pack_left(bool trans_a, int64_t m, int64_t p0, int64_t kc, const float* a, 
 
 void pack_right_bf16(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
                      uint32_t* out) {
-  const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth, k2 = (k + 1) / 2;
-  std::fill_n(out, panels * k2 * kPanelWidth, 0u);
-  alignas(64) uint32_t words[16];
-  for (int64_t j = 0; j < panels; ++j) {
-    uint32_t* panel = out + j * k2 * kPanelWidth;
-    const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
-    if (trans_b) {  // column col of op(B) is B's row col: its pairs are consecutive floats
-      for (int64_t c = 0; c < width; ++c) {
-        const float* column = b + (j * kPanelWidth + c) * ldb;
-        for (int64_t p = 0; p < k; p += 32) {
-          const __m512 x0 = _mm512_maskz_loadu_ps(lane_mask(k - p), column + p);
-          const __m512 x1 = _mm512_maskz_loadu_ps(lane_mask(k - p - 16), column + p + 16);
-          _mm512_store_si512(words, reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(x1, x0)));
-          const int64_t count = std::min<int64_t>(16, k2 - p / 2);
-          for (int64_t w = 0; w < count; ++w) panel[(p / 2 + w) * kPanelWidth + c] = words[w];
+  const int64_t k2 = (k + 1) / 2;
+  for_panel_ranges(k, n, [&](int64_t first, int64_t last) {
+    std::fill(out + first * k2 * kPanelWidth, out + last * k2 * kPanelWidth, 0u);
+    alignas(64) uint32_t words[16];
+    for (int64_t j = first; j < last; ++j) {
+      uint32_t* panel = out + j * k2 * kPanelWidth;
+      const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
+      if (trans_b) {  // column col of op(B) is B's row col: its pairs are consecutive floats
+        for (int64_t c = 0; c < width; ++c) {
+          const float* column = b + (j * kPanelWidth + c) * ldb;
+          for (int64_t p = 0; p < k; p += 32) {
+            const __m512 x0 = _mm512_maskz_loadu_ps(lane_mask(k - p), column + p);
+            const __m512 x1 = _mm512_maskz_loadu_ps(lane_mask(k - p - 16), column + p + 16);
+            _mm512_store_si512(words, reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(x1, x0)));
+            const int64_t count = std::min<int64_t>(16, k2 - p / 2);
+            for (int64_t w = 0; w < count; ++w) panel[(p / 2 + w) * kPanelWidth + c] = words[w];
+          }
         }
-      }
-    } else {  // B stored k × n: pair q of 16 columns from rows 2q and 2q + 1
-      for (int64_t q = 0; q < k2; ++q) {
-        const float* even = b + 2 * q * ldb + j * kPanelWidth;
-        const bool has_odd = 2 * q + 1 < k;
-        for (int64_t c = 0; c < width; c += 16) {
-          const __mmask16 mask = lane_mask(width - c);
-          const __m512 x = _mm512_maskz_loadu_ps(mask, even + c);
-          const __m512 y =
-              has_odd ? _mm512_maskz_loadu_ps(mask, even + ldb + c) : _mm512_setzero_ps();
-          _mm512_store_si512(panel + q * kPanelWidth + c, pair_lanes(x, y));
+      } else {  // B stored k × n: pair q of 16 columns from rows 2q and 2q + 1
+        for (int64_t q = 0; q < k2; ++q) {
+          const float* even = b + 2 * q * ldb + j * kPanelWidth;
+          const bool has_odd = 2 * q + 1 < k;
+          for (int64_t c = 0; c < width; c += 16) {
+            const __mmask16 mask = lane_mask(width - c);
+            const __m512 x = _mm512_maskz_loadu_ps(mask, even + c);
+            const __m512 y =
+                has_odd ? _mm512_maskz_loadu_ps(mask, even + ldb + c) : _mm512_setzero_ps();
+            _mm512_store_si512(panel + q * kPanelWidth + c, pair_lanes(x, y));
+          }
         }
       }
     }
-  }
+  });
 }
 
 void multiply_part_bf16(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_begin,

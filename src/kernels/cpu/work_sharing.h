@@ -16,4 +16,26 @@ namespace tandem::kernels {
 using ChunkFunction = void (*)(const void* context, int64_t chunk);
 void run_chunks(int threads, int64_t chunks, ChunkFunction f, const void* context);
 
+// f(part, begin, end) over `parts` equal ranges of [0, n) through run_chunks — element-wise work
+// that a single thread would otherwise do while the other core idles. The split depends on `parts`
+// alone, so sums made per range and added in order do not change with the thread count.
+template <typename F>
+void run_ranges(int threads, int64_t n, int64_t parts, const F& f) {
+  if (threads <= 1 || parts <= 1) {
+    for (int64_t i = 0; i < parts; ++i) f(i, n * i / parts, n * (i + 1) / parts);
+    return;
+  }
+  struct Job {
+    const F* f;
+    int64_t n, parts;
+  } job{&f, n, parts};
+  run_chunks(
+      threads, parts,
+      [](const void* context, int64_t i) {
+        const Job& j = *static_cast<const Job*>(context);
+        (*j.f)(i, j.n * i / j.parts, j.n * (i + 1) / j.parts);
+      },
+      &job);
+}
+
 }  // namespace tandem::kernels
