@@ -30,10 +30,10 @@ namespace {
 void pack_panels_f32(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, float* dst) {
   const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
   detail::for_panel_ranges(k, n, [&](int64_t first, int64_t last) {
-    std::fill(dst + first * k * kPanelWidth, dst + last * k * kPanelWidth, 0.0f);
     for (int64_t j = first; j < last; ++j) {
       float* panel = dst + j * k * kPanelWidth;
       const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
+      if (width < kPanelWidth) std::fill_n(panel, k * kPanelWidth, 0.0f);  // the padding
       if (trans_b) {  // B stored n × k: column `col` of op(B) is row `col`, contiguous
         for (int64_t c = 0; c < width; ++c)
           for (int64_t p = 0; p < k; ++p)

@@ -113,11 +113,11 @@ void pack_right_bf16(bool trans_b, int64_t k, int64_t n, const float* b, int64_t
                      uint32_t* out) {
   const int64_t k2 = (k + 1) / 2;
   for_panel_ranges(k, n, [&](int64_t first, int64_t last) {
-    std::fill(out + first * k2 * kPanelWidth, out + last * k2 * kPanelWidth, 0u);
     alignas(64) uint32_t words[16];
     for (int64_t j = first; j < last; ++j) {
       uint32_t* panel = out + j * k2 * kPanelWidth;
       const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
+      if (width < kPanelWidth) std::fill_n(panel, k2 * kPanelWidth, 0u);  // the padding
       if (trans_b) {  // column col of op(B) is B's row col: its pairs are consecutive floats
         for (int64_t c = 0; c < width; ++c) {
           const float* column = b + (j * kPanelWidth + c) * ldb;
