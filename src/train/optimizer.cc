@@ -3,16 +3,10 @@
 
 #include <cmath>
 
-#include "kernels/cpu/gemm.h"
 #include "kernels/cpu/work_sharing.h"
 #include "tensor/error.h"
 
 namespace tandem {
-
-namespace {
-// Parameters at least this large are updated on every training thread (kernels::gemm_threads).
-constexpr int64_t kParallelElements = int64_t{1} << 16;
-}  // namespace
 
 std::vector<Tensor>& Optimizer::add_slot(const std::string& prefix) {
   std::vector<Tensor> tensors;
@@ -108,8 +102,7 @@ void Adam::step() {
     float* v = (*v_)[k].data();
     const int64_t n = p.value.numel();
     // Element-wise over 15 M values (base): on the training's threads, not one.
-    const int64_t parts = n >= kParallelElements ? kernels::gemm_threads() : 1;
-    kernels::run_ranges(parts, n, parts, [&](int64_t, int64_t begin, int64_t end) {
+    kernels::run_rows(n, n, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
         const float gi = g[i] + l2 * w[i];
         m[i] = b1 * m[i] + (1.0f - b1) * gi;

@@ -32,14 +32,11 @@ void multiply_part_bf16(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_
                         int64_t j_end, float alpha, const float* a, int64_t lda,
                         const PackedMatrix& b, float beta, float* c, int64_t ldc);
 
-// Packing large operands (above 64 Ki elements) is shared among the GEMM's threads by ranges of
-// panels: f(first, last) packs panels [first, last).
+// Packing a large operand is shared among the GEMM's threads by ranges of panels: f(first,
+// last) packs panels [first, last).
 template <typename F>
 void for_panel_ranges(int64_t k, int64_t n, const F& f) {
-  const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
-  const int64_t parts = k * n >= (int64_t{1} << 16) ? std::min<int64_t>(gemm_threads(), panels) : 1;
-  run_ranges(static_cast<int>(parts), panels, parts,
-             [&](int64_t, int64_t first, int64_t last) { f(first, last); });
+  run_rows((n + kPanelWidth - 1) / kPanelWidth, k * n, f);
 }
 
 // op(B)'s bf16 pairs into out (packed_words(k, n, true) words).

@@ -2,7 +2,10 @@
 // chunks from a shared counter; the caller never waits for a helper that has not started.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+
+#include "kernels/cpu/gemm.h"
 
 namespace tandem::kernels {
 
@@ -36,6 +39,17 @@ void run_ranges(int threads, int64_t n, int64_t parts, const F& f) {
         (*j.f)(i, j.n * i / j.parts, j.n * (i + 1) / j.parts);
       },
       &job);
+}
+
+// Rows [0, rows) in ranges over the GEMM's threads (kernels::gemm_threads) when the job does at
+// least kParallelWork units of work (multiply-adds, elements), else on the calling thread:
+// f(begin, end).
+inline constexpr int64_t kParallelWork = int64_t{1} << 16;
+template <typename F>
+void run_rows(int64_t rows, int64_t work, const F& f) {
+  const int64_t parts = work >= kParallelWork ? std::min<int64_t>(gemm_threads(), rows) : 1;
+  run_ranges(static_cast<int>(parts), rows, std::max<int64_t>(parts, 1),
+             [&](int64_t, int64_t begin, int64_t end) { f(begin, end); });
 }
 
 }  // namespace tandem::kernels
