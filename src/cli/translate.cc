@@ -2,11 +2,16 @@
 #include "cli/translate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <exception>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "data/batch.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/packed_gemm.h"
 #include "train/training_data.h"
 
 namespace tandem {
@@ -45,13 +50,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
     return examples[a].source.size() < examples[b].source.size();
   });
   use_decode_precision(m.config);
-  // The model's own graph where free: a server calls this once per batch, and a new graph's
-  // arena would take fresh pages from the kernel (page faults) every time.
-  std::unique_lock<std::mutex> lock(m.workspace->mutex, std::try_to_lock);
-  Graph local;
-  Graph& g = lock.owns_lock() ? m.workspace->graph : local;
-  g.set_packed_weights(&m.workspace->packed_weights);
-  for (size_t begin = 0; begin < order.size(); begin += batch_size) {
+  auto decode_batch = [&](Graph& g, size_t begin) {
     std::vector<const data::Example*> rows;
     for (size_t k = begin; k < std::min(order.size(), begin + batch_size); ++k)
       rows.push_back(&examples[order[k]]);
@@ -70,7 +69,47 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
         t.outputs.push_back(std::move(o));
       }
     }
+  };
+  // The model's own graph where free: a server calls this once per batch, and a new graph's
+  // arena would take fresh pages from the kernel (page faults) every time.
+  std::unique_lock<std::mutex> lock(m.workspace->mutex, std::try_to_lock);
+  Graph local;
+  Graph& g = lock.owns_lock() ? m.workspace->graph : local;
+  g.set_packed_weights(&m.workspace->packed_weights);
+  const size_t batches = (order.size() + batch_size - 1) / batch_size;
+  const size_t workers = kernels::has_packed_gemm()
+                             ? std::min<size_t>(kernels::gemm_threads(), batches)
+                             : 1;  // the BLAS's threads are process-wide: no second worker
+  if (workers <= 1) {
+    for (size_t begin = 0; begin < order.size(); begin += batch_size) decode_batch(g, begin);
+    return out;
   }
+  // With several threads and several batches, each thread decodes whole batches on its own: a
+  // step's products are small, and two threads on one product leave a core idle at every
+  // step's element-wise work and synchronisation (small greedy decoding: bench/RESULTS.md).
+  // Every batch is decoded alike, so the outputs do not depend on the thread count.
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(workers);
+  auto work = [&](Graph& graph, size_t worker) {
+    kernels::ScopedGemmThreads one_thread(1);
+    try {
+      for (size_t b; (b = next++) < batches;) decode_batch(graph, b * batch_size);
+    } catch (...) {
+      errors[worker] = std::current_exception();
+      next = batches;  // the others stop after their current batch
+    }
+  };
+  std::vector<std::unique_ptr<Graph>> graphs;
+  std::vector<std::thread> helpers;
+  for (size_t w = 1; w < workers; ++w) {
+    graphs.push_back(std::make_unique<Graph>());
+    graphs.back()->set_packed_weights(&m.workspace->packed_weights);
+    helpers.emplace_back(work, std::ref(*graphs.back()), w);
+  }
+  work(g, 0);
+  for (std::thread& t : helpers) t.join();
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
   return out;
 }
 

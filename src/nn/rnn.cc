@@ -31,7 +31,10 @@ Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
     return seq.outputs;
   }
   RnnState state = cell.zero_state(g, B);
-  steps_.resize(T);
+  // Reused by the calling thread from call to call, so a warm step allocates nothing; per
+  // thread, since decoding workers run the same model at once (translate_lines).
+  thread_local std::vector<Var> steps;
+  steps.resize(T);
   for (int64_t k = 0; k < T; ++k) {
     const int64_t t = reverse ? T - 1 - k : k;
     RnnState next = cell.step(g, ops::select(xg, t), state);
@@ -45,10 +48,10 @@ Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
         next.parts[p] = ops::blend_rows(next.parts[p], state.parts[p], keep);
     }
     state = next;
-    steps_[t] = state.h();
+    steps[t] = state.h();
   }
   last = state;
-  return ops::stack(steps_);
+  return ops::stack(steps);
 }
 
 Rnn::Output Rnn::forward(Graph& g, Var input, std::span<const int64_t> lengths, Rng& rng,

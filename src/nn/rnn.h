@@ -52,7 +52,6 @@ class Rnn {
 
   RnnOptions options_;
   std::vector<RnnCell> cells_;      // layer-major: layer·directions + direction
-  mutable std::vector<Var> steps_;  // a GRU's per-step outputs, reused so steps allocate nothing
 };
 
 }  // namespace tandem

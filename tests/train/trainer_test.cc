@@ -13,6 +13,7 @@
 #include "io/config.h"
 #include "io/model_dir.h"
 #include "io/safetensors.h"
+#include "kernels/cpu/gemm.h"
 #include "support/temp_dir.h"
 
 namespace tandem {
@@ -108,6 +109,39 @@ TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
         alignment.empty() ? 0 : std::count(alignment.begin(), alignment.end(), ' ') + 1;
     EXPECT_EQ(pairs, out[0].outputs[0].tokens.size() - 1) << alignment;
   }
+}
+
+// With two threads, translate_lines decodes whole batches side by side (one worker each, where
+// the packed kernel runs the products): every output, score and attention weight is the same
+// as on one thread.
+TEST(Trainer, TranslationIsTheSameOnOneOrTwoThreads) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 60, 5);
+  write_reverse_corpus(dir, "dev", 10, 6);
+  train(tiny_config(dir, dir.file("m"), 6), false);
+  const LoadedModel m = load_model_dir(dir.file("m"));
+  std::vector<std::string> lines = {"a b", "", "f e d c b a"};
+  for (int i = 0; i < 25; ++i) lines.push_back(std::string(1, 'a' + i % 6) + " c");
+  BeamOptions options;
+  options.search.keep_attention = true;
+  const int threads_before = kernels::gemm_threads();
+  for (int64_t beam : {1, 3}) {
+    options.beam_size = beam;
+    kernels::set_gemm_threads(1);
+    const auto one = translate_lines(m, lines, 4, options);  // 7 batches
+    kernels::set_gemm_threads(2);
+    const auto two = translate_lines(m, lines, 4, options);
+    ASSERT_EQ(one.size(), two.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      ASSERT_EQ(one[i].outputs.size(), two[i].outputs.size()) << "line " << i;
+      for (size_t k = 0; k < one[i].outputs.size(); ++k) {
+        EXPECT_EQ(one[i].outputs[k].text, two[i].outputs[k].text) << "line " << i;
+        EXPECT_EQ(one[i].outputs[k].score, two[i].outputs[k].score) << "line " << i;
+        EXPECT_EQ(one[i].outputs[k].attention, two[i].outputs[k].attention) << "line " << i;
+      }
+    }
+  }
+  kernels::set_gemm_threads(threads_before);
 }
 
 TEST(Trainer, ARunShorterThanTheValidationIntervalStillLeavesItsTrainedModel) {

@@ -25,6 +25,9 @@ int& threads_setting() {
 
 GemmPrecision g_precision = GemmPrecision::kFloat32;
 
+// ScopedGemmThreads' setting for its thread; 0: none, the process-wide one holds.
+thread_local int t_threads = 0;
+
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
@@ -35,7 +38,8 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
       for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     return;
   }
-  const int threads = threads_setting();  // first: it may set OpenBLAS to one thread
+  threads_setting();  // first: it may set OpenBLAS to one thread
+  const int threads = gemm_threads();
   // CBLAS rejects a leading dimension of 0 even when the matrix has one column.
   lda = std::max<int64_t>(lda, 1);
   ldb = std::max<int64_t>(ldb, 1);
@@ -82,7 +86,12 @@ void set_gemm_threads(int threads) {
   if (!has_packed_gemm()) openblas_set_num_threads(threads_setting());
 }
 
-int gemm_threads() { return threads_setting(); }
+int gemm_threads() { return t_threads > 0 ? t_threads : threads_setting(); }
+
+ScopedGemmThreads::ScopedGemmThreads(int threads) : previous_(t_threads) {
+  t_threads = std::max(threads, 1);
+}
+ScopedGemmThreads::~ScopedGemmThreads() { t_threads = previous_; }
 
 bool set_gemm_precision(GemmPrecision precision) {
   const bool ok = precision == GemmPrecision::kFloat32 || (has_packed_gemm() && has_bf16_gemm());

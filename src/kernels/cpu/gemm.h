@@ -27,6 +27,20 @@ void gemm_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, f
 // Threads for one product (our kernel's, or the BLAS's without it).
 void set_gemm_threads(int threads);
 int gemm_threads();
+// While it lives, the calling thread's products (and the work shared like them) use `threads`
+// threads, whatever the process-wide setting: a worker decoding its own batches beside others
+// (translate_lines) multiplies on its own thread. Only for our packed kernel: the BLAS's
+// threads are process-wide.
+class ScopedGemmThreads {
+ public:
+  explicit ScopedGemmThreads(int threads);
+  ~ScopedGemmThreads();
+  ScopedGemmThreads(const ScopedGemmThreads&) = delete;
+  ScopedGemmThreads& operator=(const ScopedGemmThreads&) = delete;
+
+ private:
+  int previous_;
+};
 
 // The products' operand precision, process-wide: fp32, or bf16 — operands rounded to bf16,
 // products accumulated in fp32, twice the multiply-adds per instruction — where the CPU has
