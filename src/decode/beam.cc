@@ -115,6 +115,8 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
     finished[b].push_back(std::move(h));
   };
 
+  const Arena::Mark steps_start = g.arena().mark();
+  std::vector<float> spare;
   for (int64_t t = 0; t <= longest; ++t) {
     int64_t n = static_cast<int64_t>(sentence.size());
     int64_t done_here = 0;
@@ -199,6 +201,7 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
     attention.swap(new_attention);
     score = next_score;
     previous = next_token;
+    compact_state(g, state, steps_start, spare);
   }
   for (auto& list : finished) {
     std::stable_sort(list.begin(), list.end(),

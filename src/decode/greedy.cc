@@ -48,6 +48,8 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
   for (int64_t b = 0; b < B; ++b) alive[b] = static_cast<int32_t>(b);
   std::vector<bool> done(B, false);
   int64_t remaining = B;
+  const Arena::Mark steps_start = g.arena().mark();
+  std::vector<float> spare;
   for (int64_t t = 0; t <= longest && remaining > 0; ++t) {
     if (4 * (static_cast<int64_t>(alive.size()) - remaining) >=
         static_cast<int64_t>(alive.size())) {
@@ -88,6 +90,7 @@ std::vector<Hypothesis> greedy_search(const Seq2Seq& model, Graph& g, const Sour
       previous[r] = best;
     }
     g.arena().rewind(scratch);
+    compact_state(g, state, steps_start, spare);
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // Row selection of a decoder state: row gathers (kernels::embedding_gather) and the memory map.
 #include "decode/state_rows.h"
 
+#include <algorithm>
+
 #include "kernels/cpu/embedding.h"
 
 namespace tandem {
@@ -30,6 +32,32 @@ void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> r
     columns[i] = state.memory_rows.empty() ? rows[i] : state.memory_rows[rows[i]];
   state.memory_rows = std::move(columns);
   state.mask = gather_rows(g, g.constant(state.mask), rows).value();
+}
+
+void compact_state(Graph& g, DecoderState& state, const Arena::Mark& start,
+                   std::vector<float>& spare) {
+  std::vector<Var*> pieces;
+  for (RnnState& layer : state.layers)
+    for (int p = 0; p < layer.size; ++p) pieces.push_back(&layer.parts[p]);
+  for (Var* v : {&state.feed, &state.fixed_context})
+    if (v->defined()) pieces.push_back(v);
+  int64_t total = state.mask.defined() ? state.mask.numel() : 0;
+  for (const Var* v : pieces) total += v->value().numel();
+  spare.resize(static_cast<size_t>(total));
+  float* at = spare.data();
+  for (const Var* v : pieces) at = std::copy_n(v->value().data(), v->value().numel(), at);
+  if (state.mask.defined()) std::copy_n(state.mask.data(), state.mask.numel(), at);
+
+  g.arena().rewind(start);
+  const float* from = spare.data();
+  auto restore = [&](const Shape& shape) {
+    Tensor t = g.new_tensor(shape);
+    std::copy_n(from, t.numel(), t.data());
+    from += t.numel();
+    return t;
+  };
+  for (Var* v : pieces) *v = g.constant(restore(v->shape()));
+  if (state.mask.defined()) state.mask = restore(state.mask.shape());
 }
 
 }  // namespace tandem

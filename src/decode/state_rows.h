@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "model/decoder.h"
 
@@ -19,5 +20,12 @@ void select_recurrent_rows(Graph& g, DecoderState& state, std::span<const int32_
 // context, the mask, and the map of rows to memory columns (DecoderState::memory_rows), so
 // that the memory itself is never copied. Inference only.
 void select_state_rows(Graph& g, DecoderState& state, std::span<const int32_t> rows);
+
+// Moves those per-row pieces to the arena at `start` (a mark taken before the search's first
+// step), dropping everything allocated since: a search then holds one step's values at a time
+// instead of every step's (base beam search: ~8 MB a step, over a gigabyte in a long batch).
+// `spare` is host memory the caller keeps from step to step. Inference only.
+void compact_state(Graph& g, DecoderState& state, const Arena::Mark& start,
+                   std::vector<float>& spare);
 
 }  // namespace tandem
