@@ -168,5 +168,25 @@ TEST_F(BeamSearch, ConstraintsHold) {
   }
 }
 
+// The searches compact the decoder state after every step: a search four times as long peaks
+// at about the same arena size instead of four times the steps' values.
+TEST_F(BeamSearch, ArenaHoldsOneStepAtATime) {
+  auto peak = [&](int64_t length, int64_t beam) {
+    Graph g;
+    BeamOptions o;
+    o.beam_size = beam;
+    o.min_length = length;  // every hypothesis runs this long
+    o.search.max_length_offset = length + 2;
+    const auto out = search(*model_, g, test_->source_view(), o);
+    EXPECT_GE(out.at(0).at(0).tokens.size(), static_cast<size_t>(length));
+    return g.arena().peak_bytes();
+  };
+  for (int64_t beam : {2, 4}) {
+    const size_t short_run = peak(10, beam), long_run = peak(40, beam);
+    EXPECT_LT(long_run, short_run * 5 / 4)
+        << "beam " << beam << ": " << short_run << " bytes for 10 steps, " << long_run << " for 40";
+  }
+}
+
 }  // namespace
 }  // namespace tandem
