@@ -51,7 +51,7 @@ class Rnn {
                     std::span<const int64_t> lengths, RnnState& last) const;
 
   RnnOptions options_;
-  std::vector<RnnCell> cells_;      // layer-major: layer·directions + direction
+  std::vector<RnnCell> cells_;  // layer-major: layer·directions + direction
 };
 
 }  // namespace tandem
