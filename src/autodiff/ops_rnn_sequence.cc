@@ -4,6 +4,7 @@
 
 #include "autodiff/op_support.h"
 #include "autodiff/ops.h"
+#include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/lstm_cell.h"
 
@@ -67,7 +68,7 @@ void lstm_sequence_backward(Graph& g, const Node& node) {
   }
   if (!g.adopt_grad(node.in[0], gates))
     if (float* dxg = input_grad(g, node, 0))
-      for (int64_t j = 0; j < gates.numel(); ++j) dxg[j] += dgates[j];
+      kernels::accumulate(gates.numel(), dgates, dxg);
   // dW_hh = Σ_t dgates_tᵀ·h_(t−1) as one product over every step but the first (whose h is
   // zero): the steps' h are the outputs one step earlier in the loop's order, a contiguous
   // block. Padding rows contribute nothing: their dgates are zero.

@@ -1,6 +1,7 @@
 // Fused LSTM cell, forward and backward: one loop over (batch, hidden) touching every gate once.
 #include "kernels/cpu/lstm_cell.h"
 
+#include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/vec_math.h"
 
 namespace tandem::kernels {
@@ -104,7 +105,7 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev, cons
     lstm_rows_backward<false, false>(batch, H, c_prev, c_next, saved, nullptr, nullptr, dgates,
                                      dc_prev);
   if (dxg)
-    for (int64_t j = 0; j < batch * 4 * H; ++j) dxg[j] += dgates[j];
+    accumulate(batch * 4 * H, dgates, dxg);
 }
 
 }  // namespace tandem::kernels

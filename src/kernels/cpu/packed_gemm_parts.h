@@ -3,9 +3,6 @@
 
 #include <cstdint>
 
-#include <algorithm>
-
-#include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
 #include "kernels/cpu/work_sharing.h"
 
