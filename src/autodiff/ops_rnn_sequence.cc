@@ -67,8 +67,7 @@ void lstm_sequence_backward(Graph& g, const Node& node) {
     std::swap(dc, dc_prev);
   }
   if (!g.adopt_grad(node.in[0], gates))
-    if (float* dxg = input_grad(g, node, 0))
-      kernels::accumulate(gates.numel(), dgates, dxg);
+    if (float* dxg = input_grad(g, node, 0)) kernels::accumulate(gates.numel(), dgates, dxg);
   // dW_hh = Σ_t dgates_tᵀ·h_(t−1) as one product over every step but the first (whose h is
   // zero): the steps' h are the outputs one step earlier in the loop's order, a contiguous
   // block. Padding rows contribute nothing: their dgates are zero.
