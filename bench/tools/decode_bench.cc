@@ -25,7 +25,16 @@ struct Speed {
   double sentences_per_s, mean_output_tokens;  // the latter: decoding work differs with it
 };
 
+// A figure of zero lines is null in the JSON: nothing was measured.
+std::string figure(double value, bool measured, const char* format) {
+  if (!measured) return "null";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 Speed measure(const LoadedModel& m, const std::vector<std::string>& lines, int64_t beam) {
+  if (lines.empty()) return {0, 0};
   BeamOptions options = beam_options_from(m.config, false);
   options.beam_size = beam;
   options.n_best = 1;
@@ -72,13 +81,18 @@ int main(int argc, char** argv) {
     std::sort(ms.begin(), ms.end());
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
+    const bool timed = !ms.empty();
     std::printf(
-        "{\"greedy_sentences_per_s\": %.1f, \"greedy_mean_output_tokens\": %.2f, "
-        "\"beam5_sentences_per_s\": %.1f, \"beam5_mean_output_tokens\": %.2f, "
-        "\"batch1_greedy_ms_p50\": %.3f, \"batch1_greedy_ms_p90\": %.3f, "
+        "{\"greedy_sentences_per_s\": %s, \"greedy_mean_output_tokens\": %s, "
+        "\"beam5_sentences_per_s\": %s, \"beam5_mean_output_tokens\": %s, "
+        "\"batch1_greedy_ms_p50\": %s, \"batch1_greedy_ms_p90\": %s, "
         "\"peak_rss_mib\": %.1f}\n",
-        greedy_speed.sentences_per_s, greedy_speed.mean_output_tokens, beam_speed.sentences_per_s,
-        beam_speed.mean_output_tokens, ms[ms.size() / 2], ms[ms.size() * 9 / 10],
+        figure(greedy_speed.sentences_per_s, greedy_n > 0, "%.1f").c_str(),
+        figure(greedy_speed.mean_output_tokens, greedy_n > 0, "%.2f").c_str(),
+        figure(beam_speed.sentences_per_s, beam_n > 0, "%.1f").c_str(),
+        figure(beam_speed.mean_output_tokens, beam_n > 0, "%.2f").c_str(),
+        figure(timed ? ms[ms.size() / 2] : 0, timed, "%.3f").c_str(),
+        figure(timed ? ms[ms.size() * 9 / 10] : 0, timed, "%.3f").c_str(),
         usage.ru_maxrss / 1024.0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
