@@ -16,6 +16,7 @@
 #include "eval/metrics.h"
 #include "io/atomic_file.h"
 #include "io/config.h"
+#include "kernels/cpu/gemm.h"
 #include "server/serve_command.h"
 #include "tensor/error.h"
 #include "train/trainer.h"
@@ -54,6 +55,7 @@ struct TranslateOptions {
   std::string model_dir, input, output;
   bool attention = false, alignment = false, attention_json = false;
   int64_t beam = 0, n_best = 0;  // 0: the model's decode.* settings
+  int threads = 0;               // 0: every core (OpenBLAS's choice, OPENBLAS_NUM_THREADS)
   std::vector<std::string> sets;
 };
 
@@ -82,6 +84,7 @@ int run_translate(const TranslateOptions& o) {
   apply_overrides(model.config, o.sets);
   if (o.beam > 0) model.config.set("decode.beam_size", std::to_string(o.beam), "--beam");
   if (o.n_best > 0) model.config.set("decode.n_best", std::to_string(o.n_best), "--n-best");
+  if (o.threads > 0) kernels::set_gemm_threads(o.threads);
   const BeamOptions options =
       beam_options_from(model.config, o.attention || o.alignment || o.attention_json);
   const std::vector<std::string> lines = read_input(o.input);
@@ -166,6 +169,8 @@ int main(int argc, char** argv) {
   translate_cmd->add_option("--output", t.output,
                             "output file (default: stdout), written atomically");
   translate_cmd->add_option("--beam", t.beam, "beam size (decode.beam_size); 1 is greedy");
+  translate_cmd->add_option("--threads", t.threads, "CPU threads (default: every core)")
+      ->check(CLI::Range(1, 256));
   translate_cmd->add_option("--n-best", t.n_best,
                             "outputs per input, as 'index ||| text ||| score' lines");
   translate_cmd->add_flag("--attention", t.attention, "print each output's attention matrix");

@@ -86,6 +86,16 @@ TEST(Cli, TranslateErrorsAndEmptyLines) {
   EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 4);
   size_t first = all.find('\n');
   EXPECT_EQ(all.substr(first, 3), "\n\n\n");  // lines 2 and 3 empty
+  // --threads: the same outputs on one thread as on two (a batch per line: two workers).
+  const std::string per_line = "translate --model " + model + " --input " + dir.file("in.txt") +
+                               " --set decode.batch_size=1 --threads ";
+  CommandResult one = run(per_line + "1"), two = run(per_line + "2");
+  ASSERT_EQ(one.status, 0) << one.output;
+  EXPECT_EQ(one.output, two.output);
+  EXPECT_EQ(one.output, all);
+  CommandResult no_threads = run(per_line + "0");
+  EXPECT_NE(no_threads.status, 0);
+  EXPECT_NE(no_threads.output.find("--threads"), std::string::npos) << no_threads.output;
   CommandResult usage = run("");
   EXPECT_NE(usage.status, 0);
   EXPECT_NE(usage.status, -1);
