@@ -1,5 +1,6 @@
 // Decoding speed of a trained model: greedy and beam-5 sentences/s at batch 64, and batch-1
-// greedy latency percentiles, as one JSON object (read by bench/compare).
+// greedy latency percentiles, as one JSON object (read by bench/compare) — with the GFLOP/s
+// the greedy pass's matrix products reached, to set against the GEMM ceiling.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@ double seconds_since(Clock::time_point start) {
 
 struct Speed {
   double sentences_per_s, mean_output_tokens;  // the latter: decoding work differs with it
+  double product_gflops;  // the products' arithmetic per second (kernels::multiply_adds_done)
 };
 
 // A figure of zero lines is null in the JSON: nothing was measured.
@@ -34,17 +36,19 @@ std::string figure(double value, bool measured, const char* format) {
 }
 
 Speed measure(const LoadedModel& m, const std::vector<std::string>& lines, int64_t beam) {
-  if (lines.empty()) return {0, 0};
+  if (lines.empty()) return {0, 0, 0};
   BeamOptions options = beam_options_from(m.config, false);
   options.beam_size = beam;
   options.n_best = 1;
+  const int64_t multiply_adds = kernels::multiply_adds_done();
   const auto start = Clock::now();
   const std::vector<Translation> out = translate_lines(m, lines, 64, options);
   const double seconds = seconds_since(start);
+  const double flops = 2.0 * static_cast<double>(kernels::multiply_adds_done() - multiply_adds);
   double tokens = 0;
   for (const Translation& t : out)  // not </s>; an empty line's output has no tokens at all
     tokens += std::max<size_t>(t.outputs.at(0).tokens.size(), 1) - 1;
-  return {lines.size() / seconds, tokens / lines.size()};
+  return {lines.size() / seconds, tokens / lines.size(), flops / seconds / 1e9};
 }
 
 }  // namespace
@@ -84,11 +88,13 @@ int main(int argc, char** argv) {
     const bool timed = !ms.empty();
     std::printf(
         "{\"greedy_sentences_per_s\": %s, \"greedy_mean_output_tokens\": %s, "
+        "\"greedy_product_gflops\": %s, "
         "\"beam5_sentences_per_s\": %s, \"beam5_mean_output_tokens\": %s, "
         "\"batch1_greedy_ms_p50\": %s, \"batch1_greedy_ms_p90\": %s, "
         "\"peak_rss_mib\": %.1f}\n",
         figure(greedy_speed.sentences_per_s, greedy_n > 0, "%.1f").c_str(),
         figure(greedy_speed.mean_output_tokens, greedy_n > 0, "%.2f").c_str(),
+        figure(greedy_speed.product_gflops, greedy_n > 0, "%.1f").c_str(),
         figure(beam_speed.sentences_per_s, beam_n > 0, "%.1f").c_str(),
         figure(beam_speed.mean_output_tokens, beam_n > 0, "%.2f").c_str(),
         figure(timed ? ms[ms.size() / 2] : 0, timed, "%.3f").c_str(),

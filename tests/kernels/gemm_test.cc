@@ -1,6 +1,7 @@
 // The GEMM wrapper against a plain triple loop: every transpose, strides, alpha/beta, the
 // one-row (matrix–vector) path, empty products and the batched form.
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/packed_gemm.h"
 
 #include <gtest/gtest.h>
 
@@ -75,6 +76,28 @@ TEST(Gemm, BatchedEqualsOneCallPerEntry) {
     reference_gemm(false, false, m, n, k, 1.0f, a.data() + i * m * k, k, b.data() + i * k * n, n,
                    0.0f, want.data() + i * m * n, n);
   for (size_t i = 0; i < c.size(); ++i) EXPECT_NEAR(c[i], want[i], 1e-5);
+}
+
+// multiply_adds_done counts each product once, whichever path runs it: the one-row matrix–vector
+// product, a product packing B per call (which goes on to gemm_packed), a kept packed operand.
+TEST(Gemm, CountsTheMultiplyAddsOfEveryProductOnce) {
+  Rng rng(73);
+  const int64_t m = 6, n = 5, k = 4;
+  const auto a = random_values(m * k, rng), b = random_values(k * n, rng);
+  std::vector<float> c(m * n);
+  int64_t before = multiply_adds_done();
+  gemm(false, false, m, n, k, 1.0f, a.data(), b.data(), 0.0f, c.data());
+  EXPECT_EQ(multiply_adds_done() - before, m * n * k);
+  before = multiply_adds_done();
+  gemm(false, false, 1, n, k, 1.0f, a.data(), b.data(), 0.0f, c.data());
+  EXPECT_EQ(multiply_adds_done() - before, n * k);
+  if (has_packed_gemm()) {
+    PackedMatrix packed;
+    pack_right(false, k, n, b.data(), n, packed, false);
+    before = multiply_adds_done();
+    gemm_packed(false, m, 1.0f, a.data(), k, packed, 0.0f, c.data(), n, 1);
+    EXPECT_EQ(multiply_adds_done() - before, m * n * k);
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "kernels/cpu/packed_gemm.h"
 
@@ -28,7 +29,16 @@ GemmPrecision g_precision = GemmPrecision::kFloat32;
 // ScopedGemmThreads' setting for its thread; 0: none, the process-wide one holds.
 thread_local int t_threads = 0;
 
+// One relaxed add per product: nanoseconds beside the microseconds the smallest one takes.
+std::atomic<int64_t> g_multiply_adds{0};
+
 }  // namespace
+
+int64_t multiply_adds_done() { return g_multiply_adds.load(std::memory_order_relaxed); }
+
+void detail::count_multiply_adds(int64_t m, int64_t n, int64_t k) {
+  g_multiply_adds.fetch_add(m * n * k, std::memory_order_relaxed);
+}
 
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -43,6 +53,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
   // CBLAS rejects a leading dimension of 0 even when the matrix has one column.
   lda = std::max<int64_t>(lda, 1);
   ldb = std::max<int64_t>(ldb, 1);
+  if (!has_packed_gemm() || m == 1) detail::count_multiply_adds(m, n, k);  // else gemm_packed's
   if (m == 1) {
     // One row — a batch of one sentence — is a matrix–vector product, and OpenBLAS's sgemm is
     // several times slower than its sgemv there (bench/RESULTS.md). cᵀ = op(B)ᵀ·aᵀ, with a's

@@ -24,6 +24,13 @@ void gemm_batched(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, f
                   int64_t stride_b, float beta, float* c, int64_t ldc, int64_t stride_c,
                   int64_t batch);
 
+// The multiply-adds of every product since the process started, on all threads: what a
+// benchmark divides by its time to see how near the GEMM ceiling it runs (bench/tools).
+int64_t multiply_adds_done();
+namespace detail {
+void count_multiply_adds(int64_t m, int64_t n, int64_t k);
+}  // namespace detail
+
 // Threads for one product (our kernel's, or the BLAS's without it).
 void set_gemm_threads(int threads);
 int gemm_threads();

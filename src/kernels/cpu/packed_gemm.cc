@@ -184,6 +184,7 @@ void gemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t l
         c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
     return;
   }
+  detail::count_multiply_adds(m, b.n, b.k);
   const int64_t panels = (b.n + kPanelWidth - 1) / kPanelWidth;
   const auto multiply_part = b.bf16 ? detail::multiply_part_bf16 : detail::multiply_part_f32;
   if (threads <= 1 || 2.0 * m * b.n * b.k < kMinParallelFlops) {
