@@ -2,6 +2,7 @@
 # Sets everything up from a fresh clone and runs the whole test suite.
 #   scripts/test.sh           release build, all tests
 #   scripts/test.sh asan      the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   scripts/test.sh portable  the same built for any x86-64 CPU (OpenBLAS, no AVX-512 kernels)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}

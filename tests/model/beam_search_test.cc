@@ -123,7 +123,9 @@ TEST_F(BeamSearch, NBestListsAreSortedAndDistinct) {
       std::set<std::vector<int32_t>> distinct;
       for (size_t i = 0; i < list.size(); ++i) {
         distinct.insert(list[i].tokens);
-        if (i > 0) EXPECT_GE(list[i - 1].score, list[i].score);
+        if (i > 0) {
+          EXPECT_GE(list[i - 1].score, list[i].score);
+        }
       }
       EXPECT_EQ(distinct.size(), list.size());
     }

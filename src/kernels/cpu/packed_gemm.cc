@@ -28,7 +28,6 @@ namespace {
 
 // op(B)'s fp32 panels into dst (packed_words(k, n) floats).
 void pack_panels_f32(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, float* dst) {
-  const int64_t panels = (n + kPanelWidth - 1) / kPanelWidth;
   detail::for_panel_ranges(k, n, [&](int64_t first, int64_t last) {
     for (int64_t j = first; j < last; ++j) {
       float* panel = dst + j * k * kPanelWidth;
