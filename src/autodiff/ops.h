@@ -113,6 +113,10 @@ struct LstmSequence {
   Var outputs, last_c;
 };
 LstmSequence lstm_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, bool reverse);
+// The same for a GRU layer-direction: xg (T ≥ 1, B, 3H) with b_ih, W_hh (3H, H), b_hh (3H) →
+// outputs (T, B, H), each step's h; a row's last h is outputs[T − 1] (outputs[0] when reverse).
+// xg is read, not consumed. The backward forms dW_hh and db_hh once over all steps.
+Var gru_sequence(Var xg, Var w_hh, Var b_hh, std::span<const int64_t> lengths, bool reverse);
 // The attention ops read a time-major memory (S, B, …). With memory_rows (inference only: the
 // graph must not record), query row b reads memory column memory_rows[b] instead of column b,
 // the memory then being (S, B_mem, …) for any B_mem (kernels/cpu/memory_rows.h).

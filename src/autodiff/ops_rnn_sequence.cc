@@ -1,4 +1,5 @@
-// A whole LSTM layer-direction as one node: the time loop in the forward and in the backward.
+// A whole LSTM or GRU layer-direction as one node: the time loop in the forward and in the
+// backward.
 #include <algorithm>
 #include <cstring>
 
@@ -6,6 +7,7 @@
 #include "autodiff/ops.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/gru_cell.h"
 #include "kernels/cpu/lstm_cell.h"
 
 namespace tandem::ops {
@@ -78,30 +80,132 @@ void lstm_sequence_backward(Graph& g, const Node& node) {
   }
 }
 
-}  // namespace
+// Node: in (xg, W_hh, b_hh), out (outputs); saved[0] every step's (r, z, n, hg_n) (T, B, 4H);
+// ids the lengths or nullptr; i[0] = reverse.
+void gru_sequence_backward(Graph& g, const Node& node) {
+  const Tensor& saved = node.saved[0];
+  const Tensor& outputs = g.value(node.out[0]);
+  const int64_t T = saved.dim(0), B = saved.dim(1), H = outputs.dim(2), G = 3 * H;
+  const bool reverse = node.i[0] != 0;
+  const int32_t* lengths = node.ids;
+  const float* d_outputs = output_grad(g, node, 0).data();  // (T, B, H), or null
+  float* dxg = input_grad(g, node, 0);
+  // Every step's dhg, kept for dW_hh and db_hh as one product and one sum over all steps.
+  Tensor dhg = g.new_tensor({T, B, G});
+  const float* zero = g.new_zeros({B, H}).data();
+  float* dh = g.new_zeros({B, H}).data();
+  float* dh_prev = g.new_tensor({B, H}).data();
+  float* passed = g.new_tensor({B, H}).data();  // padding rows' dh, which skips the step
+  for (int64_t k = T - 1; k >= 0; --k) {
+    const int64_t t = time_of(k, T, reverse);
+    const float* h_prev = k > 0 ? outputs[time_of(k - 1, T, reverse)].data() : zero;
+    if (d_outputs)
+      for (int64_t j = 0; j < B * H; ++j) dh[j] += d_outputs[t * B * H + j];
+    // Padding: the row's state went through the step unchanged, so its gradient does too, and
+    // the step's gates get none (a zero dh gives zero dhg and dxg in the kernel).
+    for (int64_t b = 0; b < B; ++b)
+      if (padded(lengths, b, t)) {
+        std::memcpy(passed + b * H, dh + b * H, sizeof(float) * H);
+        std::memset(dh + b * H, 0, sizeof(float) * H);
+      }
+    float* dg = dhg[t].data();
+    std::memset(dh_prev, 0, sizeof(float) * B * H);
+    kernels::gru_cell_backward(B, H, h_prev, saved[t].data(), dh, dg,
+                               dxg != nullptr ? dxg + t * B * G : nullptr, dh_prev);
+    if (k > 0) {  // the initial state is a constant zero: no gradient to pass on
+      gemm_weight(g, node.in[1], false, false, B, H, G, 1.0f, dg, G, 1.0f, dh_prev, H);
+      for (int64_t b = 0; b < B; ++b)
+        if (padded(lengths, b, t)) std::memcpy(dh_prev + b * H, passed + b * H, sizeof(float) * H);
+    }
+    std::swap(dh, dh_prev);
+  }
+  if (float* db = input_grad(g, node, 2)) kernels::sum_rows_accumulate(T * B, G, dhg.data(), db);
+  // dW_hh = Σ_t dhg_tᵀ·h_(t−1), as in lstm_sequence_backward.
+  if (float* dw = input_grad(g, node, 1); dw != nullptr && T > 1) {
+    const float* later_dhg = dhg.data() + (reverse ? 0 : B * G);
+    const float* earlier_h = outputs.data() + (reverse ? B * H : 0);
+    kernels::gemm(true, false, G, H, (T - 1) * B, 1.0f, later_dhg, G, earlier_h, H, 1.0f, dw, H);
+  }
+}
 
-LstmSequence lstm_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, bool reverse) {
-  Graph& g = graph_of({xg, w_hh}, "lstm_sequence");
+// The lengths clamped to [0, T] in the arena, or nullptr for none.
+const int32_t* copy_lengths(Graph& g, std::span<const int64_t> lengths, int64_t T) {
+  if (lengths.empty()) return nullptr;
+  int32_t* copy = g.arena().allocate_ints(static_cast<int64_t>(lengths.size()));
+  for (size_t b = 0; b < lengths.size(); ++b)
+    copy[b] = static_cast<int32_t>(std::clamp<int64_t>(lengths[b], 0, T));
+  return copy;
+}
+
+// Checks xg (T ≥ 1, B, G·H), W_hh (G·H, H) and the lengths; returns H.
+int64_t check_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, int64_t gates,
+                       const char* op) {
   const Shape& sx = xg.shape();
-  check_shape(sx.rank() == 3 && sx[0] >= 1, "lstm_sequence",
-              [&] { return "xg must be (T, B, 4H) with T ≥ 1, got " + sx.to_string(); });
-  const int64_t T = sx[0], B = sx[1], G = sx[2], H = G / 4;
-  check_shape(G % 4 == 0 && w_hh.shape() == Shape{G, H}, "lstm_sequence", [&] {
+  check_shape(sx.rank() == 3 && sx[0] >= 1, op, [&] {
+    return "xg must be (T, B, " + std::to_string(gates) + "H) with T ≥ 1, got " + sx.to_string();
+  });
+  const int64_t B = sx[1], G = sx[2], H = G / gates;
+  check_shape(G % gates == 0 && w_hh.shape() == Shape{G, H}, op, [&] {
     return "W_hh " + w_hh.shape().to_string() + " should be " + Shape{G, H}.to_string() +
            " for xg " + sx.to_string();
   });
-  check_shape(lengths.empty() || static_cast<int64_t>(lengths.size()) == B, "lstm_sequence", [&] {
+  check_shape(lengths.empty() || static_cast<int64_t>(lengths.size()) == B, op, [&] {
     return std::to_string(lengths.size()) + " lengths for a batch of " + std::to_string(B);
   });
+  return H;
+}
+
+}  // namespace
+
+Var gru_sequence(Var xg, Var w_hh, Var b_hh, std::span<const int64_t> lengths, bool reverse) {
+  Graph& g = graph_of({xg, w_hh, b_hh}, "gru_sequence");
+  const int64_t H = check_sequence(xg, w_hh, lengths, 3, "gru_sequence");
+  const int64_t T = xg.shape()[0], B = xg.shape()[1], G = 3 * H;
+  check_shape(b_hh.shape() == Shape{G}, "gru_sequence", [&] {
+    return "b_hh " + b_hh.shape().to_string() + " should be [" + std::to_string(G) + "]";
+  });
+  const bool needs =
+      g.recording() && (xg.requires_grad() || w_hh.requires_grad() || b_hh.requires_grad());
+  const int32_t* row_lengths = copy_lengths(g, lengths, T);
+  Tensor outputs = g.new_tensor({T, B, H});
+  Tensor saved = needs ? g.new_tensor({T, B, 4 * H}) : Tensor();
+  const float* zero = g.new_zeros({B, H}).data();
+  float* hg = g.scratch(B * G);
+  for (int64_t k = 0; k < T; ++k) {
+    const int64_t t = time_of(k, T, reverse);
+    const float* h_prev = k > 0 ? outputs[time_of(k - 1, T, reverse)].data() : zero;
+    kernels::broadcast_rows(B, G, b_hh.value().data(), hg);
+    if (k > 0)  // the initial state is zero: hg is the bias alone
+      gemm_weight(g, w_hh.id, false, true, B, G, H, 1.0f, h_prev, H, 1.0f, hg, G);
+    kernels::gru_cell_forward(B, H, xg.value()[t].data(), hg, h_prev, outputs[t].data(),
+                              needs ? saved[t].data() : nullptr);
+    for (int64_t b = 0; b < B; ++b)
+      if (padded(row_lengths, b, t))
+        std::memcpy(outputs[t].data() + b * H, h_prev + b * H, sizeof(float) * H);
+  }
+  Var result = g.add_value(outputs, needs);
+  if (needs) {
+    Node node;
+    node.backward = gru_sequence_backward;
+    node.in = {xg.id, w_hh.id, b_hh.id};
+    node.num_in = 3;
+    node.out = {result.id, -1};
+    node.num_out = 1;
+    node.saved[0] = saved;
+    node.ids = row_lengths;
+    node.i[0] = reverse ? 1 : 0;
+    g.record(node);
+  }
+  return result;
+}
+
+LstmSequence lstm_sequence(Var xg, Var w_hh, std::span<const int64_t> lengths, bool reverse) {
+  Graph& g = graph_of({xg, w_hh}, "lstm_sequence");
+  const int64_t H = check_sequence(xg, w_hh, lengths, 4, "lstm_sequence");
+  const int64_t T = xg.shape()[0], B = xg.shape()[1], G = 4 * H;
   const bool needs = g.recording() && (xg.requires_grad() || w_hh.requires_grad());
   if (needs) consume_check(g, xg, "lstm_sequence");
-  const int32_t* row_lengths = nullptr;
-  if (!lengths.empty()) {
-    int32_t* copy = g.arena().allocate_ints(B);
-    for (int64_t b = 0; b < B; ++b)
-      copy[b] = static_cast<int32_t>(std::clamp<int64_t>(lengths[b], 0, T));
-    row_lengths = copy;
-  }
+  const int32_t* row_lengths = copy_lengths(g, lengths, T);
   const Tensor& gates = xg.value();  // becomes the saved gates, step by step
   Tensor outputs = g.new_tensor({T, B, H});
   Tensor cells = g.new_tensor({T, B, H});

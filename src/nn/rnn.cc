@@ -22,7 +22,7 @@ Rnn::Rnn(ParameterStore& store, const std::string& name, const RnnOptions& optio
 
 Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
                        std::span<const int64_t> lengths, RnnState& last) const {
-  const int64_t T = xg.shape()[0], B = xg.shape()[1];
+  const int64_t T = xg.shape()[0];
   if (cell.type() == CellType::kLstm) {  // the whole loop is one op
     ops::LstmSequence seq =
         ops::lstm_sequence(xg, g.parameter(cell.recurrent_weight()), lengths, reverse);
@@ -30,28 +30,11 @@ Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
     last.parts = {ops::select(seq.outputs, reverse ? 0 : T - 1), seq.last_c};
     return seq.outputs;
   }
-  RnnState state = cell.zero_state(g, B);
-  // Reused by the calling thread from call to call, so a warm step allocates nothing; per
-  // thread, since decoding workers run the same model at once (translate_lines).
-  thread_local std::vector<Var> steps;
-  steps.resize(T);
-  for (int64_t k = 0; k < T; ++k) {
-    const int64_t t = reverse ? T - 1 - k : k;
-    RnnState next = cell.step(g, ops::select(xg, t), state);
-    // Rows whose step t is padding keep their state.
-    bool padding = false;
-    for (int64_t b = 0; b < static_cast<int64_t>(lengths.size()); ++b) padding |= t >= lengths[b];
-    if (padding) {
-      Tensor keep = g.new_tensor({B});
-      for (int64_t b = 0; b < B; ++b) keep.data()[b] = t < lengths[b] ? 1.0f : 0.0f;
-      for (int p = 0; p < next.size; ++p)
-        next.parts[p] = ops::blend_rows(next.parts[p], state.parts[p], keep);
-    }
-    state = next;
-    steps[t] = state.h();
-  }
-  last = state;
-  return ops::stack(steps);
+  Var outputs = ops::gru_sequence(xg, g.parameter(cell.recurrent_weight()),
+                                  g.parameter(*cell.recurrent_bias()), lengths, reverse);
+  last.size = 1;
+  last.parts = {ops::select(outputs, reverse ? 0 : T - 1), Var{}};
+  return outputs;
 }
 
 Rnn::Output Rnn::forward(Graph& g, Var input, std::span<const int64_t> lengths, Rng& rng,

@@ -45,8 +45,8 @@ class Rnn {
   const RnnOptions& options() const { return options_; }
 
  private:
-  // The time loop of one layer and direction over its projected inputs xg (T, B, G·H), which
-  // it consumes (ops::lstm_sequence): one op for an LSTM, one op per step for a GRU.
+  // The time loop of one layer and direction over its projected inputs xg (T, B, G·H) as one
+  // op (ops::lstm_sequence, which consumes xg; ops::gru_sequence).
   Var run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
                     std::span<const int64_t> lengths, RnnState& last) const;
 

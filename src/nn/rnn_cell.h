@@ -47,6 +47,8 @@ class RnnCell {
   Parameter& input_weight() const { return *w_ih_; }
   Parameter& input_bias() const { return *b_ih_; }
   Parameter& recurrent_weight() const { return *w_hh_; }
+  // A GRU's b_hh (G·H); nullptr for an LSTM, whose biases are all in b_ih.
+  Parameter* recurrent_bias() const { return b_hh_; }
   // A zero state for a batch.
   RnnState zero_state(Graph& g, int64_t batch) const;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "autodiff/unfused_cells.h"
 #include "support/gradcheck.h"
@@ -75,8 +76,12 @@ TEST_P(FusedCells, LstmMatchesSeparateOps) {
 INSTANTIATE_TEST_SUITE_P(Sizes, FusedCells,
                          ::testing::Values(Sizes{1, 1}, Sizes{1, 17}, Sizes{7, 33}, Sizes{64, 256}),
                          [](const ::testing::TestParamInfo<Sizes>& info) {
-                           return "B" + std::to_string(info.param.batch) + "_H" +
-                                  std::to_string(info.param.hidden);
+                           // Appended, not "B" + …: GCC 12 warns wrongly on that (-Wrestrict).
+                           std::string name = "B";
+                           name += std::to_string(info.param.batch);
+                           name += "_H";
+                           name += std::to_string(info.param.hidden);
+                           return name;
                          });
 
 }  // namespace
