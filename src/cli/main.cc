@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <optional>
 
 #include "cli/attention_svg.h"
 #include "cli/translate.h"
@@ -16,6 +17,7 @@
 #include "eval/metrics.h"
 #include "io/atomic_file.h"
 #include "io/config.h"
+#include "io/model_dir.h"
 #include "kernels/cpu/gemm.h"
 #include "server/serve_command.h"
 #include "tensor/error.h"
@@ -25,9 +27,14 @@ using namespace tandem;
 
 namespace {
 
+// SentencePiece keeps the vocabulary size as a 32-bit int and fails on larger numbers with a
+// parse error of its own; a million pieces is beyond any real vocabulary.
+constexpr int64_t kMaxVocabPieces = 1000000;
+
 int run_train(const std::string& config_path, const std::vector<std::string>& overrides,
               bool resume) {
   const Config config = load_config(config_path, overrides);
+  check_model_dir_option(config);
   const TrainSummary s = train(config, resume);
   std::fprintf(stderr, "done: %lld steps, last training loss %.4f", static_cast<long long>(s.steps),
                s.last_loss);
@@ -54,8 +61,9 @@ std::vector<std::string> read_input(const std::string& path) {
 struct TranslateOptions {
   std::string model_dir, input, output;
   bool attention = false, alignment = false, attention_json = false;
-  int64_t beam = 0, n_best = 0;  // 0: the model's decode.* settings
-  int threads = 0;               // 0: every core (OpenBLAS's choice, OPENBLAS_NUM_THREADS)
+  // Unset: the model's decode.* settings; set, validated as those keys.
+  std::optional<int64_t> beam, n_best;
+  int threads = 0;  // 0: every core (OpenBLAS's choice, OPENBLAS_NUM_THREADS)
   std::vector<std::string> sets;
 };
 
@@ -81,9 +89,9 @@ void write_translations(std::ostream& os, const std::vector<Translation>& out,
 
 int run_translate(const TranslateOptions& o) {
   LoadedModel model = load_model_dir(o.model_dir);
-  apply_overrides(model.config, o.sets);
-  if (o.beam > 0) model.config.set("decode.beam_size", std::to_string(o.beam), "--beam");
-  if (o.n_best > 0) model.config.set("decode.n_best", std::to_string(o.n_best), "--n-best");
+  apply_overrides(model.config, o.sets, "decode");
+  if (o.beam) model.config.set("decode.beam_size", std::to_string(*o.beam), "--beam");
+  if (o.n_best) model.config.set("decode.n_best", std::to_string(*o.n_best), "--n-best");
   if (o.threads > 0) kernels::set_gemm_threads(o.threads);
   const BeamOptions options =
       beam_options_from(model.config, o.attention || o.alignment || o.attention_json);
@@ -100,10 +108,10 @@ int run_translate(const TranslateOptions& o) {
 
 // Translates one sentence and draws the attention of its best output.
 int run_plot(const std::string& model_dir, const std::string& text, const std::string& output,
-             int64_t beam) {
+             std::optional<int64_t> beam) {
   LoadedModel model = load_model_dir(model_dir);
   check(data::is_valid_utf8(text), "--text: invalid UTF-8");
-  if (beam > 0) model.config.set("decode.beam_size", std::to_string(beam), "--beam");
+  if (beam) model.config.set("decode.beam_size", std::to_string(*beam), "--beam");
   BeamOptions options = beam_options_from(model.config, true);
   options.n_best = 1;
   const Translation t = translate_lines(model, {text}, 1, options).at(0);
@@ -181,7 +189,7 @@ int main(int argc, char** argv) {
   translate_cmd->add_option("--set", t.sets, "override a decode.* key: --set key=value");
 
   std::string plot_model, plot_text, plot_output;
-  int64_t plot_beam = 0;
+  std::optional<int64_t> plot_beam;
   CLI::App* plot_cmd =
       app.add_subcommand("plot-attention", "draw a sentence's attention as an SVG heatmap");
   plot_cmd->add_option("--model", plot_model, "the model folder")->required();
@@ -216,7 +224,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"unigram", "bpe"}))
       ->capture_default_str();
   vocab_cmd->add_option("--size", spm.vocab_size, "vocabulary size, in pieces")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(int64_t{1}, kMaxVocabPieces))
       ->capture_default_str();
   vocab_cmd
       ->add_option("--character-coverage", spm.character_coverage,
@@ -253,6 +261,10 @@ int main(int argc, char** argv) {
     return run_translate(t);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
+  } catch (const std::bad_alloc&) {  // "std::bad_alloc" alone does not say what to change
+    std::fprintf(stderr,
+                 "error: out of memory: the model or a batch is too large for this machine "
+                 "(model.* sizes, train.batch_size, decode.batch_size, --beam)\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
   }

@@ -54,6 +54,13 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+// "c.yaml:12" for a node on line 12, or just the name where yaml-cpp knows no line.
+std::string where(const std::string& name, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return name;
+  return name + ":" + std::to_string(mark.line + 1);
+}
+
 // Walks one YAML document into a Config, remembering where each key was set.
 class Loader {
  public:
@@ -62,24 +69,18 @@ class Loader {
   void load(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) return;  // an empty file: the defaults
     if (!root.IsMap()) {
-      throw Error(where(root) + ": expected a map of sections at the top level (" +
+      throw Error(where(name_, root) + ": expected a map of sections at the top level (" +
                   top_level_sections() + "), got " + describe_node(root));
     }
     walk(root, "");
   }
 
  private:
-  std::string where(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null()) return name_;
-    return name_ + ":" + std::to_string(mark.line + 1);
-  }
-
   void walk(const YAML::Node& map, const std::string& section) {
     for (const auto& item : map) {  // a pair of Node handles, by value
       const YAML::Node& key_node = item.first;
       const YAML::Node& value = item.second;
-      const std::string origin = where(key_node);
+      const std::string origin = where(name_, key_node);
       if (!key_node.IsScalar()) {
         throw Error(origin + ": expected a key name, got " + describe_node(key_node));
       }
@@ -117,18 +118,26 @@ class Loader {
 
 Config load_config_string(const std::string& yaml, const std::string& name,
                           const std::vector<std::string>& overrides) {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(yaml);
+    documents = YAML::LoadAll(yaml);
   } catch (const YAML::Exception& e) {
-    std::string where = name;
+    std::string place = name;
     if (!e.mark.is_null()) {
-      where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+      place += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
     }
-    throw Error(where + ": invalid YAML: " + e.msg);
+    throw Error(place + ": invalid YAML: " + e.msg);
+  }
+  // YAML::Load would read the first document and drop the rest, so keys after a '---' line
+  // were silently ignored. Empty later documents hold nothing to lose.
+  for (std::size_t i = 1; i < documents.size(); ++i) {
+    if (documents[i].IsNull()) continue;
+    throw Error(where(name, documents[i]) +
+                ": a second YAML document (after '---'); a config is one document, so put these "
+                "keys into the first");
   }
   Config config;
-  Loader(name, config).load(root);
+  Loader(name, config).load(documents.empty() ? YAML::Node() : documents[0]);
   apply_overrides(config, overrides);
   return config;
 }
@@ -150,13 +159,19 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   return load_config_string(text.str(), path, overrides);
 }
 
-void apply_overrides(Config& config, const std::vector<std::string>& overrides) {
+void apply_overrides(Config& config, const std::vector<std::string>& overrides,
+                     std::string_view section) {
   for (const std::string& override_text : overrides) {
     const auto equals = override_text.find('=');
     const std::string_view key =
         trim(std::string_view(override_text).substr(0, std::min(equals, override_text.size())));
     if (equals == std::string::npos || key.empty()) {
       throw Error("--set '" + override_text + "': expected key=value, e.g. --set model.cell=lstm");
+    }
+    if (!section.empty() &&
+        !(key.starts_with(section) && key.size() > section.size() && key[section.size()] == '.')) {
+      throw Error("--set " + std::string(key) + ": only " + std::string(section) +
+                  ".* keys can be set here (" + relative_keys(std::string(section)) + ")");
     }
     config.set(key, trim(std::string_view(override_text).substr(equals + 1)), "--set");
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/options.h"
@@ -11,10 +12,10 @@ namespace tandem {
 // Reads the YAML file at `path` over the defaults, then applies `overrides` ("key=value", as
 // given to --set) in order. Nested maps name the dotted keys ("model: {encoder: {layers: 2}}" is
 // model.encoder.layers; a dotted key "model.encoder.layers: 2" works too). Errors are
-// tandem::Error naming the file and line: a missing file, invalid YAML, an unknown key (with the
-// section's valid keys), a value of the wrong type or out of range, a map or a list where a
-// value belongs or a value where a section's map belongs, a key given twice. An override's
-// errors name "--set"; an override without '=' is an error too.
+// tandem::Error naming the file and line: a missing file, invalid YAML, a second YAML document
+// (after '---'), an unknown key (with the section's valid keys), a value of the wrong type or
+// out of range, a map or a list where a value belongs or a value where a section's map belongs,
+// a key given twice. An override's errors name "--set"; an override without '=' is an error too.
 Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // The same from YAML text; `name` stands for the file in messages.
@@ -22,7 +23,10 @@ Config load_config_string(const std::string& yaml, const std::string& name = "<c
                           const std::vector<std::string>& overrides = {});
 
 // Applies "key=value" overrides in order, each validated like a file's value (origin "--set").
-void apply_overrides(Config& config, const std::vector<std::string>& overrides);
+// With a `section` ("decode"), a key outside it is an error listing the section's keys: a loaded
+// model's other options are fixed, and setting them would silently do nothing.
+void apply_overrides(Config& config, const std::vector<std::string>& overrides,
+                     std::string_view section = {});
 
 // Writes config.to_yaml() to `path` atomically (io::write_file_atomically): the file holds the
 // old config or the new one, never a mix.

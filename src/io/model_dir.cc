@@ -1,6 +1,7 @@
 // The model folder: saving each piece atomically, loading with errors that name the piece.
 #include "io/model_dir.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include "io/atomic_file.h"
@@ -47,10 +48,47 @@ io::Metadata weights_metadata() {
   return {{"format", "tandem"}, {"format_version", std::to_string(kModelFormatVersion)}};
 }
 
+// A NaN or infinite weight (a diverged run, a damaged file) would decode every input to garbage
+// without a word, so such a model is refused.
+void check_finite(const io::SafetensorsFile& file, const std::string& path) {
+  for (const auto& [name, tensor] : file.tensors) {
+    const float* data = tensor.data();
+    for (int64_t i = 0; i < tensor.numel(); ++i) {
+      check(std::isfinite(data[i]), [&] {
+        return path + ": tensor " + name + " holds a non-finite value (" +
+               (std::isnan(data[i]) ? "NaN" : "infinity") + " at element " + std::to_string(i) +
+               "); the model is unusable (did its training diverge?)";
+      });
+    }
+  }
+}
+
 }  // namespace
 
 void save_model_weights(const std::string& path, const Seq2Seq& model) {
   io::save_parameters(path, model.params(), weights_metadata());
+}
+
+void check_model_dir_option(const Config& config) {
+  const std::string& dir = config.get_string("train.model_dir");
+  const std::string& origin = config.origin("train.model_dir");
+  const std::string where = (origin == "default" ? "" : origin + ": ") + "train.model_dir: ";
+  check(!dir.empty(),
+        [&] { return where + "expected the folder to write the model to, got an empty value"; });
+  // Creating the folder fails, after all the data has been read, if a part of its path that
+  // already exists is a file; the first existing part decides.
+  for (fs::path part = dir; !part.empty(); part = part.parent_path()) {
+    std::error_code ec;
+    if (!fs::exists(part, ec)) {
+      if (part == part.parent_path()) break;
+      continue;
+    }
+    check(fs::is_directory(part, ec), [&] {
+      return where + "'" + part.string() + "' is a file, not a folder; the model folder " + dir +
+             " cannot be made";
+    });
+    break;
+  }
 }
 
 void save_model_dir(const std::string& dir, const ModelFiles& files, const Seq2Seq& model) {
@@ -66,7 +104,10 @@ void save_model_dir(const std::string& dir, const ModelFiles& files, const Seq2S
 }
 
 LoadedModel load_model_dir(const std::string& dir) {
-  check(fs::is_directory(dir), [&] { return "model folder " + dir + " does not exist"; });
+  check(fs::exists(dir), [&] { return "model folder " + dir + " does not exist"; });
+  check(fs::is_directory(dir), [&] {
+    return "model folder " + dir + " is a file, not a folder (give the folder tandem train wrote)";
+  });
   for (const char* piece : {kConfigFile, kSourceVocabFile, kTargetVocabFile, kWeightsFile})
     check(fs::exists(fs::path(dir) / piece), [&] {
       return "model folder " + dir + " has no " + piece +
@@ -92,6 +133,7 @@ LoadedModel load_model_dir(const std::string& dir) {
   loaded.target_tokenizer = load_tokenizer(dir, loaded.config, "target");
   loaded.model = std::make_unique<Seq2Seq>(
       model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()));
+  check_finite(file, weights);
   io::copy_parameters(file, weights, loaded.model->params());  // the file is read once
   return loaded;
 }

@@ -39,6 +39,11 @@ struct ModelFiles {
   const data::Tokenizer &source_tokenizer, &target_tokenizer;
 };
 
+// Checks that train.model_dir names a folder that can be made or used, before training reads its
+// data: an empty value, or a path through an existing file, is an error naming the key and where
+// it was set.
+void check_model_dir_option(const Config& config);
+
 // Writes config.yaml, source.vocab, target.vocab, the SentencePiece models of spm tokenizers
 // (source.spm, target.spm) and model.safetensors into `dir` (created if missing), each
 // atomically; the weights go last, so a folder with weights is complete.
@@ -50,8 +55,8 @@ void save_model_weights(const std::string& path, const Seq2Seq& model);
 
 // Reads a folder written by save_model_dir; spm tokenizers load the folder's copies of their
 // SentencePiece models, whatever data.*_spm_model says. Errors name the folder and the missing or
-// bad piece: no such folder, a missing file, a format version this build does not read, weights
-// that do not fit the configuration.
+// bad piece: no such folder (or a file), a missing file, a format version this build does not
+// read, weights that do not fit the configuration or that are not finite (NaN, infinity).
 LoadedModel load_model_dir(const std::string& dir);
 
 }  // namespace tandem

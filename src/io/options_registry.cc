@@ -7,6 +7,15 @@ namespace {
 
 using T = OptionSpec::Type;
 
+// Upper bounds far above any real RNN model (a few thousand units, a handful of layers) but low
+// enough that the sizes they imply cannot overflow: without them a huge value crashed or failed
+// deep in the tensor code (or in thread creation) instead of naming the key.
+constexpr double kMaxSize = 65536;
+constexpr double kMaxLayers = 64;
+constexpr double kMaxThreads = 256;
+// Studies of very wide beams stop near 1000; a beam of 10^8 ran for minutes before failing.
+constexpr double kMaxBeam = 1024;
+
 // Registry order is documentation order: keep each section's keys together.
 std::vector<OptionSpec> make_registry() {
   return {
@@ -21,18 +30,21 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kInt,
        .default_value = "128",
        .help = "size of the source and target token embeddings",
-       .min = 1},
+       .min = 1,
+       .max = kMaxSize},
       {.key = "model.encoder.hidden_size",
        .type = T::kInt,
        .default_value = "256",
        .help = "hidden size of each encoder layer, per direction (a bidirectional encoder "
                "outputs twice this)",
-       .min = 1},
+       .min = 1,
+       .max = kMaxSize},
       {.key = "model.encoder.layers",
        .type = T::kInt,
        .default_value = "1",
        .help = "number of stacked encoder RNN layers",
-       .min = 1},
+       .min = 1,
+       .max = kMaxLayers},
       {.key = "model.encoder.bidirectional",
        .type = T::kBool,
        .default_value = "true",
@@ -41,12 +53,14 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kInt,
        .default_value = "256",
        .help = "hidden size of each decoder layer",
-       .min = 1},
+       .min = 1,
+       .max = kMaxSize},
       {.key = "model.decoder.layers",
        .type = T::kInt,
        .default_value = "1",
        .help = "number of stacked decoder RNN layers",
-       .min = 1},
+       .min = 1,
+       .max = kMaxLayers},
       {.key = "model.attention",
        .type = T::kChoice,
        .default_value = "bahdanau",
@@ -58,7 +72,8 @@ std::vector<OptionSpec> make_registry() {
        .default_value = "0",
        .help = "size of the additive attention's hidden layer (bahdanau only); 0 = the decoder "
                "hidden size",
-       .min = 0},
+       .min = 0,
+       .max = kMaxSize},
       {.key = "model.input_feeding",
        .type = T::kBool,
        .default_value = "false",
@@ -181,7 +196,8 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kInt,
        .default_value = "1",
        .help = "CPU threads to use",
-       .min = 1},
+       .min = 1,
+       .max = kMaxThreads},
       {.key = "train.precision",
        .type = T::kChoice,
        .default_value = "fp32",
@@ -354,12 +370,14 @@ std::vector<OptionSpec> make_registry() {
        .type = T::kInt,
        .default_value = "1",
        .help = "hypotheses kept per sentence; 1 is greedy search",
-       .min = 1},
+       .min = 1,
+       .max = kMaxBeam},
       {.key = "decode.n_best",
        .type = T::kInt,
        .default_value = "1",
        .help = "outputs per sentence (at most decode.beam_size), best first",
-       .min = 1},
+       .min = 1,
+       .max = kMaxBeam},
       {.key = "decode.length_penalty",
        .type = T::kChoice,
        .default_value = "average",

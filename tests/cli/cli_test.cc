@@ -101,6 +101,45 @@ TEST(Cli, TranslateErrorsAndEmptyLines) {
   EXPECT_NE(usage.status, -1);
 }
 
+// Each of these once crashed (exit 139), failed with a message naming no option, or was
+// accepted and silently ignored.
+TEST(Cli, OutOfRangeOptionsAndIgnoredInputAreErrors) {
+  TempDir dir;
+  dir.write("a.src", "abc\nde\nf\n");
+  dir.write("a.tgt", "cba\ned\nf\n");
+  const std::string train = "train --config " + config_for(dir);
+  expect_error(run(train + " --set model.embedding_size=9223372036854775807"),
+               "model.embedding_size: expected an integer in [1, 65536]");
+  expect_error(run(train + " --set model.encoder.layers=1000000000"), "model.encoder.layers");
+  expect_error(run(train + " --set train.threads=100000"), "train.threads");
+  expect_error(run(train + " --set train.model_dir=" + dir.write("afile", "x")),
+               "--set: train.model_dir: '" + dir.file("afile") + "' is a file, not a folder");
+  expect_error(run("train --config " + config_for(dir, "---\nmodel: {cell: lstm}\n")),
+               "c.yaml:5: a second YAML document");
+
+  ASSERT_EQ(run("train --config " + config_for(dir)).status, 0);  // c.yaml again, one document
+  const std::string translate =
+      "translate --model " + dir.file("model") + " --input " + dir.write("in.txt", "ab\n");
+  expect_error(run(translate + " --set model.cell=lstm"), "--set model.cell: only decode.* keys");
+  expect_error(run(translate + " --set train.max_steps=3"), "--set train.max_steps");
+  expect_error(run(translate + " --beam 0"), "--beam: decode.beam_size: expected an integer");
+  expect_error(run(translate + " --beam -3"), "--beam: decode.beam_size");
+  expect_error(run(translate + " --n-best 0"), "--n-best: decode.n_best");
+  expect_error(run("plot-attention --model " + dir.file("model") + " --text ab --output " +
+                   dir.file("a.svg") + " --beam -1"),
+               "--beam: decode.beam_size");
+  expect_error(run("translate --model " + dir.file("afile")), "is a file, not a folder");
+
+  for (const char* size : {"0", "99999999999999999999"}) {
+    CommandResult r =
+        run("vocab -i " + dir.file("a.src") + " -o " + dir.file("x.model") + " --size " + size);
+    EXPECT_NE(r.status, 0) << size;
+    EXPECT_NE(r.output.find("--size: Value " + std::string(size) + " not in range 1 to 1000000"),
+              std::string::npos)
+        << r.output;
+  }
+}
+
 TEST(Cli, EvalScoresFilesAndRejectsBadOnes) {
   TempDir dir;
   dir.write("hyp.txt", "the cat sat on the mat\nhello world\n");

@@ -94,8 +94,8 @@ TEST(Config, EmptyValuesAreEmptyStrings) {
   EXPECT_EQ(config.get_string("data.train_source"), "");
   std::string m = load_error("model:\n  embedding_size:\n");
   EXPECT_TRUE(contains(m,
-                       "c.yaml:2: model.embedding_size: expected an integer >= 1, got an "
-                       "empty value"))
+                       "c.yaml:2: model.embedding_size: expected an integer in [1, 65536], "
+                       "got an empty value"))
       << m;
 }
 
@@ -130,6 +130,22 @@ TEST(Config, BadOverridesAreErrors) {
   EXPECT_THROW(apply_overrides(config, {"train.batch_size=0"}), Error);
 }
 
+// translate --set model.cell=lstm was accepted and did nothing: a loaded model's architecture
+// is fixed, so only the decode.* keys may be set.
+TEST(Config, OverridesCanBeLimitedToASection) {
+  Config config;
+  apply_overrides(config, {"decode.beam_size=4"}, "decode");
+  EXPECT_EQ(config.get_int("decode.beam_size"), 4);
+  for (const char* key : {"model.cell=lstm", "train.max_steps=3", "decoder.x=1", "decode=1"}) {
+    const std::string m = error_message([&] { apply_overrides(config, {key}, "decode"); });
+    EXPECT_TRUE(contains(m, "--set " + std::string(key).substr(0, std::string(key).find('=')) +
+                                ": only decode.* keys"))
+        << m;
+    EXPECT_TRUE(contains(m, "beam_size")) << m;
+  }
+  EXPECT_EQ(config.get_string("model.cell"), "gru");
+}
+
 TEST(Config, UnknownKeyNamesFileLineAndValidKeys) {
   std::string m = load_error("model:\n  cell: gru\n  encoder:\n    hiden_size: 3\n");
   EXPECT_TRUE(contains(m,
@@ -151,8 +167,8 @@ TEST(Config, UnknownKeyNamesFileLineAndValidKeys) {
 TEST(Config, WrongTypeNamesFileLineKeyAndType) {
   std::string m = load_error("model:\n  encoder:\n    hidden_size: abc\n");
   EXPECT_TRUE(contains(m,
-                       "c.yaml:3: model.encoder.hidden_size: expected an integer >= 1, got "
-                       "'abc'"))
+                       "c.yaml:3: model.encoder.hidden_size: expected an integer in [1, "
+                       "65536], got 'abc'"))
       << m;
   m = load_error("train:\n  learning_rate: fast\n");
   EXPECT_TRUE(contains(m, "c.yaml:2: train.learning_rate: expected a number > 0, got 'fast'")) << m;
@@ -212,6 +228,16 @@ TEST(Config, InvalidYamlNamesFileAndLine) {
   EXPECT_TRUE(contains(m, "invalid YAML")) << m;
   m = load_error("model:\n\tcell: gru\n");  // a tab
   EXPECT_TRUE(contains(m, "c.yaml:2:")) << m;
+}
+
+// yaml-cpp's Load reads the first document only: keys after a '---' were silently ignored.
+TEST(Config, ASecondDocumentIsAnError) {
+  std::string m = load_error("model: {cell: gru}\n---\nmodel: {cell: lstm}\n");
+  EXPECT_TRUE(contains(m, "c.yaml:3: a second YAML document")) << m;
+  m = load_error("---\nmodel: {cell: gru}\n...\n---\n# nothing\ntrain: {max_steps: 3}\n");
+  EXPECT_TRUE(contains(m, "c.yaml:6: a second YAML document")) << m;
+  // A leading '---', or an empty document after the first, loses nothing.
+  EXPECT_EQ(load_config_string("---\nmodel: {cell: lstm}\n---\n").get_string("model.cell"), "lstm");
 }
 
 TEST(Config, MissingFileIsAnError) {

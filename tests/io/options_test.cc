@@ -190,7 +190,8 @@ TEST(Options, BadValuesNameOriginKeyAndExpectation) {
   Config config;
   std::string m =
       error_message([&] { config.set("model.encoder.hidden_size", "abc", "c.yaml:4"); });
-  EXPECT_NE(m.find("c.yaml:4: model.encoder.hidden_size: expected an integer >= 1, got 'abc'"),
+  EXPECT_NE(m.find("c.yaml:4: model.encoder.hidden_size: expected an integer in [1, 65536], got "
+                   "'abc'"),
             std::string::npos)
       << m;
   for (const char* bad : {"1.5", "1e3", "", " 3", "0", "-2", "99999999999999999999"}) {
@@ -222,6 +223,34 @@ TEST(Options, BadValuesNameOriginKeyAndExpectation) {
             std::string::npos)
       << m;
   EXPECT_EQ(config, Config()) << "failed sets change nothing";
+}
+
+// Without upper bounds a huge size crashed training (exit 139), overflowed a tensor's size or
+// failed as a bare std::bad_alloc; thread counts and beams failed or ran for minutes.
+TEST(Options, SizesCountsAndBeamsHaveUpperBounds) {
+  Config config;
+  const std::string m =
+      error_message([&] { config.set("model.embedding_size", "9223372036854775807", "c.yaml:2"); });
+  EXPECT_NE(m.find("c.yaml:2: model.embedding_size: expected an integer in [1, 65536]"),
+            std::string::npos)
+      << m;
+  for (const char* key : {"model.embedding_size", "model.encoder.hidden_size",
+                          "model.decoder.hidden_size", "model.attention_size"}) {
+    EXPECT_NO_THROW(config.set(key, "65536", "t")) << key;
+    for (const char* bad : {"65537", "2147483648", "4611686018427387904"}) {
+      EXPECT_THROW(config.set(key, bad, "t"), Error) << key << "=" << bad;
+    }
+  }
+  for (const char* key : {"model.encoder.layers", "model.decoder.layers"}) {
+    EXPECT_NO_THROW(config.set(key, "64", "t")) << key;
+    EXPECT_THROW(config.set(key, "1000000000", "t"), Error) << key;
+  }
+  EXPECT_NO_THROW(config.set("train.threads", "256", "t"));
+  EXPECT_THROW(config.set("train.threads", "100000", "t"), Error);
+  for (const char* key : {"decode.beam_size", "decode.n_best"}) {
+    EXPECT_NO_THROW(config.set(key, "1024", "t")) << key;
+    EXPECT_THROW(config.set(key, "100000000", "t"), Error) << key;
+  }
 }
 
 TEST(Options, UnknownKeysSuggestTheClosestAndListTheSection) {
@@ -287,8 +316,9 @@ TEST(Options, MarkdownTableRows) {
       table,
       "| key | type | default | description |\n"
       "|---|---|---|---|\n"
-      "| `model.decoder.hidden_size` | int ≥ 1 | `256` | hidden size of each decoder layer |\n"
-      "| `model.decoder.layers` | int ≥ 1 | `1` | number of stacked decoder RNN layers |\n");
+      "| `model.decoder.hidden_size` | int in [1, 65536] | `256` | hidden size of each decoder "
+      "layer |\n"
+      "| `model.decoder.layers` | int in [1, 64] | `1` | number of stacked decoder RNN layers |\n");
   const std::string all = options_markdown_table();
   EXPECT_NE(all.find("| `model.cell` | one of `gru`, `lstm` | `gru` |"), std::string::npos);
   EXPECT_NE(all.find("| `model.dropout` | float in [0, 1) | `0.1` |"), std::string::npos);
