@@ -11,9 +11,17 @@ namespace tandem {
 
 namespace {
 
+// Markup characters become entities; characters XML 1.0 forbids even as references (controls
+// other than tab, newline and CR; U+FFFE, U+FFFF) become U+FFFD, so any parser reads the file.
 std::string escape_xml(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  for (const std::string& cp : data::split_code_points(s)) {
+    const unsigned char c = cp[0];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || cp == "\xEF\xBF\xBE" ||
+        cp == "\xEF\xBF\xBF") {
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";
@@ -28,7 +36,7 @@ std::string escape_xml(const std::string& s) {
         out += "&quot;";
         break;
       default:
-        out += c;
+        out += cp;
     }
   }
   return out;

@@ -13,6 +13,9 @@ struct Example {
   int64_t index = 0;                    // position in the corpus, to put outputs back in order
 };
 
+// Training and validation skip a pair with an empty side: there is nothing to learn from it.
+inline bool has_both_sides(const Example& e) { return !e.source.empty() && !e.target.empty(); }
+
 // B examples padded to common lengths. The id matrices are time-major, (S, B) and (T, B): row t
 // holds step t of every example, which is what the recurrent loops walk over.
 struct Batch {

@@ -44,7 +44,7 @@ Batcher::Batcher(std::vector<Example> examples, BatchOptions options, uint64_t s
   check(options.max_source_length >= 0 && options.max_target_length >= 0,
         "length limits must be 0 (no limit) or positive");
   const auto keep = [&](const Example& e) {
-    if (options.drop_empty && (e.source.empty() || e.target.empty())) return false;
+    if (options.drop_empty && !has_both_sides(e)) return false;
     if (options.max_source_length > 0 &&
         static_cast<int64_t>(e.source.size()) > options.max_source_length) {
       return false;

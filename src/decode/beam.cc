@@ -141,20 +141,31 @@ std::vector<std::vector<Hypothesis>> beam_search(const Seq2Seq& model, Graph& g,
       if (done[b]) continue;
       // The best 2K extensions over the sentence's live beams: enough to refill K beams even
       // if K of them end the hypothesis.
-      candidates.clear();
-      for (int64_t k = 0; k < K; ++k) {
-        const int32_t beam = static_cast<int32_t>(s * K + k);
-        if (score[beam] == kDead) continue;
-        const float* row = log_probs[beam].data();
-        const std::vector<int32_t> banned = banned_tokens(tokens[beam], o.no_repeat_ngram);
-        for (int32_t v = 0; v < V; ++v) {
-          if (t == limit[b] && v != so.eos_id) continue;  // out of room: only </s>
-          if (v == so.eos_id && t < o.min_length) continue;
-          if (!banned.empty() && std::find(banned.begin(), banned.end(), v) != banned.end())
-            continue;
-          candidates.push_back({score[beam] + row[v], beam, v});
+      auto collect = [&](bool may_end) {
+        candidates.clear();
+        for (int64_t k = 0; k < K; ++k) {
+          const int32_t beam = static_cast<int32_t>(s * K + k);
+          if (score[beam] == kDead) continue;
+          const float* row = log_probs[beam].data();
+          const std::vector<int32_t> banned = banned_tokens(tokens[beam], o.no_repeat_ngram);
+          for (int32_t v = 0; v < V; ++v) {
+            if (v == so.eos_id) {
+              if (may_end) candidates.push_back({score[beam] + row[v], beam, v});
+              continue;
+            }
+            // Out of room: only </s>. A −∞ extension (<pad>, <s>) is a dead beam, not a choice.
+            if (t == limit[b] || row[v] == -std::numeric_limits<float>::infinity()) continue;
+            if (!banned.empty() && std::find(banned.begin(), banned.end(), v) != banned.end())
+              continue;
+            candidates.push_back({score[beam] + row[v], beam, v});
+          }
         }
-      }
+      };
+      // </s> waits for min_length, but the length limit wins over it.
+      collect(t >= o.min_length || t == limit[b]);
+      // no_repeat_ngram can ban every other token before min_length: then </s> after all, since
+      // every sentence must end with at least one hypothesis.
+      if (candidates.empty() && finished[b].empty()) collect(true);
       const size_t keep = std::min<size_t>(candidates.size(), 2 * K);
       // Ties broken by beam then token, so the result never depends on sort internals.
       std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),

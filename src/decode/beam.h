@@ -19,8 +19,8 @@ struct BeamOptions {
   int64_t beam_size = 5;
   int64_t n_best = 1;  // hypotheses returned per sentence, ≤ beam_size
   LengthPenalty length_penalty = LengthPenalty::kAverage;
-  float alpha = 0.6f;           // for kGnmt
-  int64_t min_length = 0;       // </s> is not allowed before this many tokens
+  float alpha = 0.6f;      // for kGnmt
+  int64_t min_length = 0;  // </s> waits for this many tokens, unless the length limit comes first
   int64_t no_repeat_ngram = 0;  // n > 0: no n-gram occurs twice in a hypothesis
 };
 

@@ -2,6 +2,7 @@
 #include "decode/greedy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "autodiff/ops.h"
@@ -11,9 +12,13 @@ namespace tandem {
 
 std::vector<int64_t> output_length_limits(const SourceBatch& source, const SearchOptions& options) {
   std::vector<int64_t> limit(source.batch);
-  for (int64_t b = 0; b < source.batch; ++b)
-    limit[b] = static_cast<int64_t>(options.max_length_ratio * source.lengths[b]) +
-               options.max_length_offset;
+  for (int64_t b = 0; b < source.batch; ++b) {
+    // In double, clamped before the conversion: an int64 sum or cast could overflow (UB).
+    const double wanted = std::floor(options.max_length_ratio * source.lengths[b]) +
+                          static_cast<double>(options.max_length_offset);
+    limit[b] = wanted < kMaxOutputLength ? std::max<int64_t>(0, static_cast<int64_t>(wanted))
+                                         : kMaxOutputLength;  // NaN too
+  }
   return limit;
 }
 

@@ -22,7 +22,12 @@ struct Hypothesis {
   std::vector<std::vector<float>> attention;
 };
 
-// Each row's output length limit: max_length_ratio·(source length) + max_length_offset.
+// No output is longer than this many tokens, whatever the options ask: far beyond any sentence,
+// and it keeps a runaway setting (decode.max_length_ratio: 1e300) a finite number of steps.
+inline constexpr int64_t kMaxOutputLength = 16384;
+
+// Each row's output length limit: max_length_ratio·(source length) + max_length_offset, at most
+// kMaxOutputLength.
 std::vector<int64_t> output_length_limits(const SourceBatch& source, const SearchOptions& options);
 
 // The next-token log-probabilities (B, V) of a decoder step, with <pad> and <s> at −∞: a search

@@ -29,7 +29,7 @@ std::string step_folder(int64_t step) {
 // first: zero-padded names sort by step.
 std::vector<fs::path> complete_checkpoints(const std::string& model_dir) {
   std::vector<fs::path> out;
-  const fs::path root = fs::path(model_dir) / "checkpoints";
+  const fs::path root = fs::path(model_dir) / kCheckpointsFolder;
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return out;
   for (const auto& entry : fs::directory_iterator(root, ec))
@@ -54,7 +54,7 @@ int64_t parse_int(const io::Metadata& m, const std::string& key, const std::stri
 
 void save_checkpoint(const std::string& model_dir, const Seq2Seq& model, const Optimizer& optimizer,
                      const LrSchedule& schedule, const TrainingProgress& progress, int64_t keep) {
-  const fs::path dir = fs::path(model_dir) / "checkpoints" / step_folder(progress.step);
+  const fs::path dir = fs::path(model_dir) / kCheckpointsFolder / step_folder(progress.step);
   std::error_code ec;
   fs::create_directories(dir, ec);
   check(!ec, [&] { return "cannot create " + dir.string() + ": " + ec.message(); });

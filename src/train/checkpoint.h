@@ -23,6 +23,9 @@ struct TrainingProgress {
   int64_t bad_validations = 0;  // since the best, for early stopping
 };
 
+// The model folder's subfolder of checkpoints.
+inline constexpr const char* kCheckpointsFolder = "checkpoints";
+
 // Writes dir/checkpoints/step-NNNNNNNN/{model.safetensors, state.safetensors}, then removes
 // the oldest step folders beyond `keep`. Each file is written atomically, the state last.
 void save_checkpoint(const std::string& model_dir, const Seq2Seq& model, const Optimizer& optimizer,

@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 #include "tensor/error.h"
 
@@ -30,7 +32,8 @@ Progress::Progress(const std::string& log_path, bool resume, int64_t max_steps, 
   start_ = window_start_ = last_draw_ = std::chrono::steady_clock::now();
   if (log_path.empty()) return;
   log_ = std::fopen(log_path.c_str(), resume ? "a" : "w");
-  check(log_ != nullptr, [&] { return "cannot write the training log " + log_path; });
+  check(log_ != nullptr,
+        [&] { return "cannot write the training log " + log_path + ": " + std::strerror(errno); });
   if (!resume || std::ftell(log_) == 0)
     std::fprintf(log_,
                  "step\tepoch\tlearning_rate\ttrain_loss\ttrain_perplexity\ttarget_tokens_per_s\t"

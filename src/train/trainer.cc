@@ -58,8 +58,7 @@ Validation validate(const Seq2Seq& model, const TrainingData& data, const Config
   for (size_t begin = 0; begin < dev.size(); begin += batch_size) {
     std::vector<const data::Example*> rows;
     for (size_t i = begin; i < std::min(dev.size(), begin + batch_size); ++i)
-      if (!dev[i].source.empty()) rows.push_back(&dev[i]);
-    if (rows.empty()) continue;
+      rows.push_back(&dev[i]);
     const data::Batch batch = data::make_batch(rows);
     g.reset();
     {
@@ -92,6 +91,33 @@ Validation validate(const Seq2Seq& model, const TrainingData& data, const Config
   return v;
 }
 
+// train.log_file's path (a relative one is inside the model folder), checked before anything is
+// written: a log in place of one of the folder's own files would overwrite it, and a log whose
+// folder is missing would fail only after the model folder was made.
+std::string training_log_path(const std::string& model_dir, const std::string& log_file) {
+  if (log_file.empty()) return "";
+  const fs::path path = fs::path(model_dir) / log_file;
+  fs::path dir = fs::weakly_canonical(fs::absolute(model_dir));
+  if (!dir.has_filename()) dir = dir.parent_path();  // "runs/m/"
+  const fs::path full = fs::weakly_canonical(fs::absolute(path));
+  const fs::path inside = full.lexically_relative(dir);
+  const std::string first = inside.empty() ? "" : inside.begin()->string();
+  // What save_model_dir (io/model_dir.cc) and save_checkpoint write into the folder.
+  for (const std::string own : {"config.yaml", "model.safetensors", "source.vocab", "target.vocab",
+                                "source.spm", "target.spm", kCheckpointsFolder})
+    check(first != own, [&] {
+      return "train.log_file " + log_file + " clashes with the model folder's own " + own +
+             " (in " + model_dir + "): give the log another name, such as train_log.tsv";
+    });
+  check(!fs::is_directory(full),
+        [&] { return "train.log_file " + log_file + " is a folder (" + path.string() + ")"; });
+  check(full.parent_path() == dir || fs::is_directory(full.parent_path()), [&] {
+    return "cannot write the training log " + path.string() + " (train.log_file): the folder " +
+           path.parent_path().string() + " does not exist";
+  });
+  return path.string();
+}
+
 // The validation's figure of merit, lower is better (as the plateau schedule wants it).
 double selection_score(const Validation& v, const std::string& metric) {
   if (metric == "loss") return v.loss;
@@ -106,6 +132,7 @@ TrainSummary train(const Config& config, bool resume) {
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
   const bool precision_ok = kernels::set_gemm_precision(config.get_string("train.precision"));
   const std::string model_dir = config.get_string("train.model_dir");
+  const std::string log_path = training_log_path(model_dir, config.get_string("train.log_file"));
   const std::string checkpoint = resume ? latest_checkpoint(model_dir) : "";
   check(!resume || !checkpoint.empty(),
         [&] { return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from"; });
@@ -149,22 +176,28 @@ TrainSummary train(const Config& config, bool resume) {
 
   const int64_t max_steps = config.get_int("train.max_steps");
   const int64_t max_epochs = config.get_int("train.max_epochs");
+  // Only a resumed run can start at its end; it would print a loss no step computed.
+  check(state.step < max_steps, [&] {
+    return "--resume: nothing to do: " + model_dir + " is already at step " +
+           std::to_string(state.step) + " and train.max_steps is " + std::to_string(max_steps) +
+           "; raise it (--set train.max_steps=N) to train on";
+  });
+  check(max_epochs == 0 || state.epoch < max_epochs, [&] {
+    return "--resume: nothing to do: " + model_dir + " is already at the end of epoch " +
+           std::to_string(state.epoch) + " and train.max_epochs is " + std::to_string(max_epochs) +
+           "; raise it (--set train.max_epochs=N) to train on";
+  });
   const int64_t valid_every = config.get_int("train.valid_every");
   const int64_t checkpoint_every = config.get_int("train.checkpoint_every");
   const int64_t keep = config.get_int("train.keep_checkpoints");
   const int64_t patience = config.get_int("train.early_stopping_patience");
   const double clip = config.get_float("train.clip_norm");
   const bool has_dev = !data.dev.empty();
-  const std::string log_file = config.get_string("train.log_file");
 
-  fs::create_directories(model_dir);
-  if (!resume)
-    save_model_dir(model_dir,
-                   {config, data.source_vocab, data.target_vocab, *data.source_tokenizer,
-                    *data.target_tokenizer},
-                   model);
-  Progress progress(log_file.empty() ? "" : (fs::path(model_dir) / log_file).string(), resume,
-                    max_steps, config.get_int("train.log_every"));
+  std::error_code ec;
+  fs::create_directories(model_dir, ec);
+  check(!ec, [&] { return "cannot create the model folder " + model_dir + ": " + ec.message(); });
+  Progress progress(log_path, resume, max_steps, config.get_int("train.log_every"));
   char intro[256];
   std::snprintf(intro, sizeof intro,
                 "%s: %lld training examples (%lld dropped by length limits or as empty), %lld dev; "
@@ -190,7 +223,20 @@ TrainSummary train(const Config& config, bool resume) {
   TrainSummary summary;
   summary.model_dir = model_dir;
   bool stop = false;
+  // The folder's model appears with the first weights a finished step produced, with its config
+  // and vocabularies: a run that fails before leaves no untrained model for translate to load.
+  bool folder_written = resume;
+  auto save_folder_model = [&] {
+    if (folder_written)
+      return save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+    save_model_dir(model_dir,
+                   {config, data.source_vocab, data.target_vocab, *data.source_tokenizer,
+                    *data.target_tokenizer},
+                   model);
+    folder_written = true;
+  };
   auto save_state = [&] {
+    if (!folder_written) save_folder_model();  // a resumed run needs the vocabularies
     state.rng = rng.state();
     save_checkpoint(model_dir, model, *optimizer, *schedule, state, keep);
   };
@@ -205,7 +251,7 @@ TrainSummary train(const Config& config, bool resume) {
       state.best_metric = score;
       state.has_best = true;
       state.bad_validations = 0;
-      save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+      save_folder_model();
       summary.best_dev_exact_match = v.exact_match;
       summary.best_dev_loss = v.loss;
     } else {
@@ -260,7 +306,7 @@ TrainSummary train(const Config& config, bool resume) {
   if (has_dev && state.step > first_step && state.step % valid_every != 0) run_validation();
   if (state.step % checkpoint_every != 0) save_state();
   // Without a dev set the folder's model is the last one.
-  if (!has_dev) save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+  if (!has_dev) save_folder_model();
   summary.steps = state.step;
   return summary;
 }

@@ -34,6 +34,14 @@ data::ParallelText read_side(const Config& config, const std::string& prefix, bo
   return {};
 }
 
+// The files data.<prefix>_* name, for messages: "data.dev_tsv dev.tsv" or both parallel files.
+std::string side_files(const Config& config, const std::string& prefix) {
+  const std::string& tsv = config.get_string("data." + prefix + "_tsv");
+  if (!tsv.empty()) return "data." + prefix + "_tsv " + tsv;
+  return "data." + prefix + "_source " + config.get_string("data." + prefix + "_source") +
+         ", data." + prefix + "_target " + config.get_string("data." + prefix + "_target");
+}
+
 std::vector<std::vector<std::string>> tokenize_all(const data::Tokenizer& t,
                                                    const std::vector<std::string>& lines) {
   std::vector<std::vector<std::string>> out;
@@ -82,8 +90,21 @@ TrainingData load_training_data(const Config& config, const data::Vocab* source_
   d.source_vocab = source_vocab ? *source_vocab : data::Vocab::build(train_src, min_freq, max_size);
   d.target_vocab = target_vocab ? *target_vocab : data::Vocab::build(train_tgt, min_freq, max_size);
   d.train = encode_all(d.source_vocab, d.target_vocab, train_src, train_tgt);
-  d.dev = encode_all(d.source_vocab, d.target_vocab, tokenize_all(*d.source_tokenizer, dev.source),
-                     tokenize_all(*d.target_tokenizer, dev.target));
+  // Validation skips what training skips (pairs with an empty side); Example::index still
+  // points into dev_target_text.
+  for (data::Example& e :
+       encode_all(d.source_vocab, d.target_vocab, tokenize_all(*d.source_tokenizer, dev.source),
+                  tokenize_all(*d.target_tokenizer, dev.target)))
+    if (data::has_both_sides(e)) d.dev.push_back(std::move(e));
+  const bool dev_named =
+      !config.get_string("data.dev_source").empty() || !config.get_string("data.dev_tsv").empty();
+  check(!dev_named || !d.dev.empty(), [&] {
+    return "the dev set (" + side_files(config, "dev") + ") has no usable example: " +
+           (dev.source.empty() ? std::string("it is empty")
+                               : "each of its " + std::to_string(dev.source.size()) +
+                                     " lines has an empty source or target") +
+           "; give it examples or leave the dev set out";
+  });
   d.dev_target_text = dev.target;
   return d;
 }

@@ -23,8 +23,10 @@ struct TrainingData {
 
 // Reads data.train_* and data.dev_* (parallel files or TSV), tokenises both sides and encodes
 // them. The vocabularies are built from the training data (data.min_frequency,
-// data.max_vocab_size) unless given (a resumed run reuses the saved ones). Errors name the
-// config keys involved when the data options are missing or contradict each other.
+// data.max_vocab_size) unless given (a resumed run reuses the saved ones). Dev pairs with an
+// empty side are left out, as training leaves them out. Errors name the config keys involved
+// when the data options are missing or contradict each other, or a named dev set has no usable
+// pair.
 TrainingData load_training_data(const Config& config, const data::Vocab* source_vocab = nullptr,
                                 const data::Vocab* target_vocab = nullptr);
 

@@ -32,5 +32,19 @@ TEST(AttentionSvg, OneCellPerPairAndEscapedLabels) {
   if (const char* path = std::getenv("TANDEM_SVG_SAMPLE")) std::ofstream(path) << svg;
 }
 
+// Characters XML 1.0 forbids (most controls, U+FFFF) become U+FFFD: the file stays parseable.
+TEST(AttentionSvg, CharactersXmlForbidsAreReplaced) {
+  const std::string svg = attention_svg({"a\x01"
+                                         "b",
+                                         "\x1f"},
+                                        {"\xEF\xBF\xBF", "</s>"}, {{0.5f, 0.5f}, {1.0f, 0.0f}});
+  for (const char c : svg)
+    EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 || c == '\n') << "byte " << int(c);
+  EXPECT_EQ(svg.find("\xEF\xBF\xBF"), std::string::npos);
+  EXPECT_NE(svg.find(">a\xEF\xBF\xBD"
+                     "b</text>"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace tandem

@@ -1,9 +1,11 @@
 // Beam search on a trained toy model: K = 1 is greedy, K > 1 never scores worse, n-best lists
-// are sorted and distinct, results do not depend on the batch, and the constraints hold.
+// are sorted and distinct, results do not depend on the batch, the constraints hold, and every
+// sentence gets an output whatever the length settings.
 #include "decode/beam.h"
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 #include "data/vocab.h"
@@ -168,6 +170,43 @@ TEST_F(BeamSearch, ConstraintsHold) {
     for (size_t i = 0; i + 1 < t.size(); ++i)
       EXPECT_TRUE(bigrams.insert({t[i], t[i + 1]}).second) << "a bigram repeats";
   }
+}
+
+// Whatever the length settings, every sentence ends with a hypothesis no longer than its limit:
+// the limit wins over min_length, no_repeat_ngram cannot leave a sentence with nothing, and
+// huge settings neither overflow nor run away.
+TEST_F(BeamSearch, EverySentenceEndsWithAHypothesisWhateverTheLengthSettings) {
+  struct Setting {
+    const char* name;
+    int64_t min_length, no_repeat_ngram, offset;
+    float ratio;
+  };
+  const Setting settings[] = {
+      {"min_length beyond every limit", 100, 0, 10, 2.0f},
+      {"min_length beyond the limit of short sentences", 12, 0, 2, 1.0f},
+      {"no_repeat_ngram bans every token before min_length", 100, 1, 10, 2.0f},
+      {"infinite ratio", 3, 0, 10, std::numeric_limits<float>::infinity()},
+      {"largest offset", 3, 0, std::numeric_limits<int64_t>::max(), 2.0f},
+  };
+  for (const Setting& setting : settings)
+    for (int64_t beam : {1, 2, 3}) {
+      BeamOptions o;
+      o.beam_size = beam;
+      o.n_best = beam;
+      o.min_length = setting.min_length;
+      o.no_repeat_ngram = setting.no_repeat_ngram;
+      o.search.max_length_ratio = setting.ratio;
+      o.search.max_length_offset = setting.offset;
+      Graph g;
+      const auto out = search(*model_, g, test_->source_view(), o);
+      const std::vector<int64_t> limit = output_length_limits(test_->source_view(), o.search);
+      ASSERT_EQ(out.size(), static_cast<size_t>(test_->batch));
+      for (int64_t b = 0; b < test_->batch; ++b) {
+        ASSERT_FALSE(out[b].empty()) << setting.name << ", beam " << beam << ", sentence " << b;
+        for (const Hypothesis& h : out[b])
+          EXPECT_LE(static_cast<int64_t>(h.tokens.size()), limit[b]) << setting.name;
+      }
+    }
 }
 
 // The searches compact the decoder state after every step: a search four times as long peaks

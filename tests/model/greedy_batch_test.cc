@@ -1,6 +1,8 @@
 // Greedy search gives each sentence the same output whatever batch it is decoded in: padding,
-// masks and finished rows leaving the batch leave no trace.
+// masks and finished rows leaving the batch leave no trace; its length limits stay sane.
 #include <gtest/gtest.h>
+
+#include <limits>
 
 #include "decode/greedy.h"
 #include "support/reverse_task.h"
@@ -68,6 +70,23 @@ TEST(GreedySearch, StopsAtTheLengthLimitAndOnEmptyBatch) {
   EXPECT_LE(greedy_search(model, g, test.source_view(), options)[0].tokens.size(), 5u);
   SourceBatch empty;
   EXPECT_TRUE(greedy_search(model, g, empty, options).empty());
+}
+
+// The limit is ratio·length + offset, clamped: huge settings neither overflow (a negative limit
+// decoded nothing) nor run for ever.
+TEST(GreedySearch, LengthLimitsAreClampedInsteadOfOverflowing) {
+  const testing::ReverseBatch test = testing::pad_batch({{4, 5, 6}, {4}}, {{6, 5, 4}, {4}});
+  SearchOptions options;
+  options.max_length_ratio = 1.5f;
+  options.max_length_offset = 2;
+  EXPECT_EQ(output_length_limits(test.source_view(), options), (std::vector<int64_t>{6, 3}));
+  options.max_length_offset = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(output_length_limits(test.source_view(), options)[0], kMaxOutputLength);
+  options.max_length_offset = 0;
+  options.max_length_ratio = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(output_length_limits(test.source_view(), options)[1], kMaxOutputLength);
+  options.max_length_ratio = 0.0f;
+  EXPECT_EQ(output_length_limits(test.source_view(), options), (std::vector<int64_t>{0, 0}));
 }
 
 }  // namespace

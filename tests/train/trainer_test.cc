@@ -1,5 +1,6 @@
 // The training loop end to end on a tiny reverse task written to files: resume continues
-// exactly, the model folder is complete and loadable, bad folders give clear errors.
+// exactly, the model folder is complete and loadable, bad folders, settings and data give clear
+// errors and leave no untrained model.
 #include "train/trainer.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include "io/safetensors.h"
 #include "kernels/cpu/gemm.h"
 #include "support/temp_dir.h"
+#include "train/training_data.h"
 
 namespace tandem {
 namespace {
@@ -108,6 +110,26 @@ TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
     const size_t pairs =
         alignment.empty() ? 0 : std::count(alignment.begin(), alignment.end(), ' ') + 1;
     EXPECT_EQ(pairs, out[0].outputs[0].tokens.size() - 1) << alignment;
+  }
+}
+
+// Every line gets an output, also when decode.min_length exceeds a line's length limit: lines
+// are never dropped from the batches, with greedy search or beam search.
+TEST(Trainer, EveryLineIsTranslatedWhenMinLengthExceedsTheLengthLimit) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 15);
+  write_reverse_corpus(dir, "dev", 5, 16);
+  train(tiny_config(dir, dir.file("m"), 2), false);
+  const LoadedModel m = load_model_dir(dir.file("m"));
+  const std::vector<std::string> lines = {"a", "a b c d e f", "", "b", "c d"};
+  BeamOptions options;
+  options.min_length = 15;  // beyond 2·1 + 10 for one-word lines
+  for (int64_t beam : {1, 2}) {
+    options.beam_size = beam;
+    const auto out = translate_lines(m, lines, 2, options);
+    ASSERT_EQ(out.size(), lines.size());
+    for (size_t i = 0; i < out.size(); ++i)
+      EXPECT_EQ(out[i].outputs.size(), 1u) << "beam " << beam << ", line " << i;
   }
 }
 
@@ -248,6 +270,74 @@ TEST(ModelDir, FolderWithSentencePieceModelsIsSelfContainedAndTranslatesIdentica
   EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("moved")); }, "has no target.spm");
   config.set("data.source_spm_model", "", "test");
   EXPECT_THAT_ERROR([&] { train(config, false); }, "data.source_spm_model is not set");
+}
+
+// A run that fails leaves no loadable untrained model: a bad train.log_file is found before
+// anything is written, and a run that diverges before its first checkpoint or validation
+// leaves no model.safetensors (a random one used to be written before the first step).
+TEST(Trainer, AFailedRunLeavesNoUntrainedModel) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 17);
+  write_reverse_corpus(dir, "dev", 5, 18);
+  Config config = tiny_config(dir, dir.file("log"), 5);
+  config.set("train.log_file", "nodir/x.tsv", "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "nodir does not exist");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("log")));
+
+  config = tiny_config(dir, dir.file("diverged"), 5);
+  for (const auto& [key, value] : {std::pair{"train.learning_rate", "1e38"},
+                                   {"train.optimizer", "sgd"},
+                                   {"train.clip_norm", "0"},
+                                   {"train.checkpoint_every", "100"},
+                                   {"train.valid_every", "100"}})
+    config.set(key, value, "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "training diverged");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("diverged/model.safetensors")));
+}
+
+TEST(Trainer, ALogFileNamedLikeAModelFileIsAnError) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 19);
+  write_reverse_corpus(dir, "dev", 5, 20);
+  train(tiny_config(dir, dir.file("m"), 2), false);
+  const std::string config_before = testing::read_file(dir.file("m/config.yaml"));
+  for (const char* name : {"config.yaml", "./model.safetensors", "source.vocab", "target.spm",
+                           "checkpoints/log.tsv", "../m/target.vocab"}) {
+    Config config = tiny_config(dir, dir.file("m"), 4);
+    config.set("train.log_file", name, "test");
+    EXPECT_THAT_ERROR([&] { train(config, true); }, "train.log_file " + std::string(name));
+  }
+  EXPECT_EQ(testing::read_file(dir.file("m/config.yaml")), config_before);
+}
+
+// Validation skips pairs with an empty side, as training does; a dev set without a usable pair
+// is an error naming its files, not a perfect dev loss of 0.
+TEST(Trainer, DevPairsWithAnEmptySideAreLeftOut) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 21);
+  dir.write("dev.src", "a b\n\nc\n \n");
+  dir.write("dev.tgt", "b a\nx\n\nx\n");
+  const TrainingData data = load_training_data(tiny_config(dir, dir.file("m"), 2));
+  ASSERT_EQ(data.dev.size(), 1u);
+  EXPECT_EQ(data.dev_target_text.at(data.dev[0].index), "b a");
+  dir.write("dev.src", "\n\n");
+  dir.write("dev.tgt", "\n\n");
+  EXPECT_THAT_ERROR([&] { train(tiny_config(dir, dir.file("m"), 2), false); },
+                    "dev.src, data.dev_target " + dir.file("dev.tgt") + ") has no usable example");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("m")));
+}
+
+TEST(Trainer, ResumingAFinishedRunSaysThereIsNothingToDo) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 23);
+  write_reverse_corpus(dir, "dev", 5, 24);
+  train(tiny_config(dir, dir.file("m"), 3), false);
+  EXPECT_THAT_ERROR([&] { train(tiny_config(dir, dir.file("m"), 3), true); },
+                    "nothing to do: " + dir.file("m") + " is already at step 3");
+  Config config = tiny_config(dir, dir.file("m"), 100);
+  config.set("train.max_epochs", "1", "test");  // 30 examples, batches of 16: 2 steps an epoch
+  EXPECT_THAT_ERROR([&] { train(config, true); },
+                    "already at the end of epoch 1 and train.max_epochs is 1");
 }
 
 }  // namespace
