@@ -34,7 +34,6 @@ constexpr int64_t kMaxVocabPieces = 1000000;
 int run_train(const std::string& config_path, const std::vector<std::string>& overrides,
               bool resume) {
   const Config config = load_config(config_path, overrides);
-  check_model_dir_option(config);
   const TrainSummary s = train(config, resume);
   std::fprintf(stderr, "done: %lld steps, last training loss %.4f", static_cast<long long>(s.steps),
                s.last_loss);

@@ -14,15 +14,15 @@ namespace tandem {
 namespace fs = std::filesystem;
 
 std::string model_dir_spm_file(const std::string& dir, const std::string& side) {
-  return (fs::path(dir) / (side + ".spm")).string();
+  return (fs::path(dir) / (side + ".spm")).string();  // kModelFolderFiles' last two
 }
 
 namespace {
 
-const char* kConfigFile = "config.yaml";
-const char* kSourceVocabFile = "source.vocab";
-const char* kTargetVocabFile = "target.vocab";
-const char* kWeightsFile = "model.safetensors";
+const char* kConfigFile = kModelFolderFiles[0];
+const char* kSourceVocabFile = kModelFolderFiles[1];
+const char* kTargetVocabFile = kModelFolderFiles[2];
+const char* kWeightsFile = kModelFolderFiles[3];
 
 void save_tokenizer(const std::string& dir, const std::string& side,
                     const data::Tokenizer& tokenizer) {

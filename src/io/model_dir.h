@@ -39,6 +39,10 @@ struct ModelFiles {
   const data::Tokenizer &source_tokenizer, &target_tokenizer;
 };
 
+// The files save_model_dir writes into a model folder (the .spm ones only for spm tokenizers).
+inline constexpr const char* kModelFolderFiles[] = {
+    "config.yaml", "source.vocab", "target.vocab", "model.safetensors", "source.spm", "target.spm"};
+
 // Checks that train.model_dir names a folder that can be made or used, before training reads its
 // data: an empty value, or a path through an existing file, is an error naming the key and where
 // it was set.

@@ -102,11 +102,11 @@ std::string training_log_path(const std::string& model_dir, const std::string& l
   const fs::path full = fs::weakly_canonical(fs::absolute(path));
   const fs::path inside = full.lexically_relative(dir);
   const std::string first = inside.empty() ? "" : inside.begin()->string();
-  // What save_model_dir (io/model_dir.cc) and save_checkpoint write into the folder.
-  for (const std::string own : {"config.yaml", "model.safetensors", "source.vocab", "target.vocab",
-                                "source.spm", "target.spm", kCheckpointsFolder})
-    check(first != own, [&] {
-      return "train.log_file " + log_file + " clashes with the model folder's own " + own +
+  std::vector<std::string> own(std::begin(kModelFolderFiles), std::end(kModelFolderFiles));
+  own.push_back(kCheckpointsFolder);
+  for (const std::string& name : own)
+    check(first != name, [&] {
+      return "train.log_file " + log_file + " clashes with the model folder's own " + name +
              " (in " + model_dir + "): give the log another name, such as train_log.tsv";
     });
   check(!fs::is_directory(full),
@@ -129,6 +129,7 @@ double selection_score(const Validation& v, const std::string& metric) {
 }  // namespace
 
 TrainSummary train(const Config& config, bool resume) {
+  check_model_dir_option(config);
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
   const bool precision_ok = kernels::set_gemm_precision(config.get_string("train.precision"));
   const std::string model_dir = config.get_string("train.model_dir");

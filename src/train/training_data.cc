@@ -1,6 +1,8 @@
 // Training data: which files a config names, and their tokenisation into examples.
 #include "train/training_data.h"
 
+#include <filesystem>
+
 #include "data/corpus.h"
 #include "tensor/error.h"
 
@@ -19,12 +21,26 @@ data::ParallelText read_side(const Config& config, const std::string& prefix, bo
     return "give either data." + prefix + "_source and data." + prefix + "_target, or data." +
            prefix + "_tsv, not both";
   });
-  if (!tsv.empty()) return data::read_tsv(tsv);
+  // A missing file, named by its key: paths are read from the current folder, not the config's.
+  auto check_exists = [&](const std::string& side, const std::string& path) {
+    std::error_code ec;
+    check(std::filesystem::exists(path, ec), [&] {
+      return "data." + prefix + "_" + side + ": " + path +
+             " does not exist (a relative path is read from the current folder, " +
+             std::filesystem::current_path(ec).string() + ")";
+    });
+  };
+  if (!tsv.empty()) {
+    check_exists("tsv", tsv);
+    return data::read_tsv(tsv);
+  }
   if (parallel) {
     check(!src.empty() && !tgt.empty(), [&] {
       return "data." + prefix + "_source and data." + prefix + "_target go together; only " +
              (src.empty() ? "the target" : "the source") + " is set";
     });
+    check_exists("source", src);
+    check_exists("target", tgt);
     return data::read_parallel(src, tgt);
   }
   check(!required, [&] {

@@ -272,6 +272,20 @@ TEST(ModelDir, FolderWithSentencePieceModelsIsSelfContainedAndTranslatesIdentica
   EXPECT_THAT_ERROR([&] { train(config, false); }, "data.source_spm_model is not set");
 }
 
+// A missing data file is named by its key; a model folder that cannot be made fails before the
+// data is read, also when train() is called as a library.
+TEST(Trainer, MissingFilesAndBadModelFoldersNameTheirKeys) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 19);
+  write_reverse_corpus(dir, "dev", 5, 20);
+  Config config = tiny_config(dir, dir.file("m"), 2);
+  config.set("data.dev_target", dir.file("missing.tgt"), "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); },
+                    "data.dev_target: " + dir.file("missing.tgt") + " does not exist");
+  config = tiny_config(dir, dir.file("train.src") + "/m", 2);  // a path through a file
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "train.model_dir");
+}
+
 // A run that fails leaves no loadable untrained model: a bad train.log_file is found before
 // anything is written, and a run that diverges before its first checkpoint or validation
 // leaves no model.safetensors (a random one used to be written before the first step).
