@@ -6,6 +6,7 @@
 
 #include "autodiff/ops.h"
 #include "support/gradcheck.h"
+#include "support/rnn_sequence_cases.h"
 #include "tensor/error.h"
 
 namespace tandem {
@@ -14,11 +15,9 @@ namespace {
 using testing::check_gradients;
 using testing::random_tensor;
 
-struct Case {
-  int64_t T, B, H;
-  std::vector<int64_t> lengths;  // empty: no padding
-  bool reverse;
-};
+using Case = testing::SequenceCase;
+using testing::expect_close;
+const std::vector<Case>& kCases = testing::kSequenceCases;
 
 // The layer as the encoder spelled it before the sequence op: one node per step, padding rows
 // keep their state through blend_rows. Returns {outputs, last h, last c}.
@@ -47,17 +46,6 @@ std::vector<Var> fused(Var xg, Var w, const Case& c) {
   ops::LstmSequence s = ops::lstm_sequence(ops::scale(xg, 1.0f), w, c.lengths, c.reverse);
   return {s.outputs, ops::select(s.outputs, c.reverse ? 0 : c.T - 1), s.last_c};
 }
-
-void expect_close(const Tensor& a, const Tensor& b, const char* what) {
-  ASSERT_EQ(a.shape(), b.shape()) << what;
-  for (int64_t i = 0; i < a.numel(); ++i)
-    ASSERT_NEAR(a.data()[i], b.data()[i], 1e-5f) << what << " element " << i;
-}
-
-const std::vector<Case> kCases = {{1, 1, 3, {}, false},          {5, 2, 4, {}, false},
-                                  {5, 2, 4, {}, true},           {4, 3, 5, {4, 2, 1}, false},
-                                  {4, 3, 5, {4, 2, 1}, true},    {6, 4, 8, {3, 6, 1, 6}, true},
-                                  {6, 4, 8, {3, 6, 1, 6}, false}};
 
 TEST(LstmSequence, EqualsTheStepwiseLayerInValuesAndGradients) {
   Rng rng(7);

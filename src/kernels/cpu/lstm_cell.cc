@@ -104,8 +104,7 @@ void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev, cons
   else
     lstm_rows_backward<false, false>(batch, H, c_prev, c_next, saved, nullptr, nullptr, dgates,
                                      dc_prev);
-  if (dxg)
-    accumulate(batch * 4 * H, dgates, dxg);
+  if (dxg) accumulate(batch * 4 * H, dgates, dxg);
 }
 
 }  // namespace tandem::kernels
