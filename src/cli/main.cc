@@ -92,6 +92,8 @@ int run_translate(const TranslateOptions& o) {
   if (o.beam) model.config.set("decode.beam_size", std::to_string(*o.beam), "--beam");
   if (o.n_best) model.config.set("decode.n_best", std::to_string(*o.n_best), "--n-best");
   if (o.threads > 0) kernels::set_gemm_threads(o.threads);
+  check(!o.alignment || model.config.get_string("model.attention") != "none",
+        "--alignment: the model has attention none, so there are no weights to align by");
   const BeamOptions options =
       beam_options_from(model.config, o.attention || o.alignment || o.attention_json);
   const std::vector<std::string> lines = read_input(o.input);

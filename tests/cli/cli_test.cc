@@ -96,6 +96,13 @@ TEST(Cli, TranslateErrorsAndEmptyLines) {
   CommandResult no_threads = run(per_line + "0");
   EXPECT_NE(no_threads.status, 0);
   EXPECT_NE(no_threads.output.find("--threads"), std::string::npos) << no_threads.output;
+  // Alignments need attention weights: a model without them says so instead of empty pairs.
+  CommandResult plain = run("train --config " + config_for(dir) + " --set model.attention=none" +
+                            " --set train.model_dir=" + dir.file("plain"));
+  ASSERT_EQ(plain.status, 0) << plain.output;
+  expect_error(
+      run("translate --alignment --model " + dir.file("plain") + " --input " + dir.file("in.txt")),
+      "--alignment: the model has attention none");
   CommandResult usage = run("");
   EXPECT_NE(usage.status, 0);
   EXPECT_NE(usage.status, -1);

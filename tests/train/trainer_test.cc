@@ -286,6 +286,23 @@ TEST(Trainer, MissingFilesAndBadModelFoldersNameTheirKeys) {
   EXPECT_THAT_ERROR([&] { train(config, false); }, "train.model_dir");
 }
 
+// The options that act on validations are errors without a dev set, not silently idle.
+TEST(Trainer, ValidationOptionsNeedADevSet) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 21);
+  write_reverse_corpus(dir, "dev", 5, 22);
+  Config config = tiny_config(dir, dir.file("m"), 2);  // lr_schedule: plateau
+  config.set("data.dev_source", "", "test");
+  config.set("data.dev_target", "", "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); },
+                    "train.lr_schedule: plateau acts on validations");
+  config.set("train.lr_schedule", "constant", "test");
+  config.set("train.early_stopping_patience", "3", "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "train.early_stopping_patience acts on");
+  config.set("train.early_stopping_patience", "0", "test");
+  EXPECT_NO_THROW(train(config, false));
+}
+
 // A run that fails leaves no loadable untrained model: a bad train.log_file is found before
 // anything is written, and a run that diverges before its first checkpoint or validation
 // leaves no model.safetensors (a random one used to be written before the first step).
