@@ -194,10 +194,12 @@ TrainSummary train(const Config& config, bool resume) {
   const int64_t patience = config.get_int("train.early_stopping_patience");
   const double clip = config.get_float("train.clip_norm");
   const bool has_dev = !data.dev.empty();
-  // Both act on validations, which need a dev set: without one they would silently do nothing.
-  for (const auto& [key, used] : {std::pair{"train.lr_schedule: plateau",
-                                            config.get_string("train.lr_schedule") == "plateau"},
-                                  {"train.early_stopping_patience", patience > 0}})
+  // These act on validations, which need a dev set: without one they would silently do nothing.
+  for (const auto& [key, used] :
+       {std::pair{"train.lr_schedule: plateau",
+                  config.get_string("train.lr_schedule") == "plateau"},
+        {"train.early_stopping_patience", patience > 0},
+        {"train.valid_metric", config.get_string("train.valid_metric") != "loss"}})
     check(has_dev || !used, [&] {
       return std::string(key) +
              " acts on validations, but there is no dev set: give data.dev_source and "

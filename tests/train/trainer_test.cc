@@ -300,6 +300,9 @@ TEST(Trainer, ValidationOptionsNeedADevSet) {
   config.set("train.early_stopping_patience", "3", "test");
   EXPECT_THAT_ERROR([&] { train(config, false); }, "train.early_stopping_patience acts on");
   config.set("train.early_stopping_patience", "0", "test");
+  config.set("train.valid_metric", "bleu", "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "train.valid_metric acts on");
+  config.set("train.valid_metric", "loss", "test");
   EXPECT_NO_THROW(train(config, false));
 }
 
