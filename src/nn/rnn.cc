@@ -22,18 +22,18 @@ Rnn::Rnn(ParameterStore& store, const std::string& name, const RnnOptions& optio
 
 Var Rnn::run_direction(Graph& g, const RnnCell& cell, Var xg, bool reverse,
                        std::span<const int64_t> lengths, RnnState& last) const {
-  const int64_t T = xg.shape()[0];
-  if (cell.type() == CellType::kLstm) {  // the whole loop is one op
+  Var outputs, last_c;  // last_c: an LSTM's alone
+  if (cell.type() == CellType::kLstm) {
     ops::LstmSequence seq =
         ops::lstm_sequence(xg, g.parameter(cell.recurrent_weight()), lengths, reverse);
-    last.size = 2;
-    last.parts = {ops::select(seq.outputs, reverse ? 0 : T - 1), seq.last_c};
-    return seq.outputs;
+    outputs = seq.outputs;
+    last_c = seq.last_c;
+  } else {
+    outputs = ops::gru_sequence(xg, g.parameter(cell.recurrent_weight()),
+                                g.parameter(*cell.recurrent_bias()), lengths, reverse);
   }
-  Var outputs = ops::gru_sequence(xg, g.parameter(cell.recurrent_weight()),
-                                  g.parameter(*cell.recurrent_bias()), lengths, reverse);
-  last.size = 1;
-  last.parts = {ops::select(outputs, reverse ? 0 : T - 1), Var{}};
+  last.size = cell.state_parts();
+  last.parts = {ops::select(outputs, reverse ? 0 : xg.shape()[0] - 1), last_c};
   return outputs;
 }
 
