@@ -13,6 +13,7 @@ packages=(
   libcli11-dev               # command-line parsing
   libsentencepiece-dev       # subword tokenisation (tandem vocab, tokenizer spm)
   libcpp-httplib-dev         # tandem serve
+  libssl-dev                 # SHA-256 checksums of the model folder's files (OpenSSL)
   wrk                        # bench/serve_load.sh: HTTP load generator
   chromium chromium-driver   # tests/server/browser_test.sh: the serve page in a headless browser
   python3-venv               # tests/server/browser_test.sh: a venv for Selenium from PyPI
