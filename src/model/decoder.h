@@ -51,7 +51,7 @@ class Decoder {
   Step step(Graph& g, std::span<const int32_t> previous, DecoderState& state, Rng& rng,
             bool training) const;
   // The output layer: features (…, O) → logits (…, V). Training applies it to all steps at
-  // once, one GEMM (DESIGN.md, performance rule 1).
+  // once, one GEMM (docs/architecture.md, performance rule 1).
   Var logits(Graph& g, Var features, Rng& rng, bool training) const;
   // The output layer's operands — the weight (V, O), the bias (V) and the dropout on the
   // features (0 outside training) — for a loss fused with the layer (ops::linear_cross_entropy,

@@ -36,7 +36,7 @@ class RnnCell {
   int state_parts() const { return type_ == CellType::kGru ? 1 : 2; }
 
   // The input projections of any number of rows at once: x (…, in) → (…, G·H). An RNN calls it
-  // once for all time steps (DESIGN.md, performance rule 1).
+  // once for all time steps (docs/architecture.md, performance rule 1).
   Var project_input(Graph& g, Var x) const;
   // The same for the concatenation of parts (B, n_k), without forming it (a decoder step's
   // input: embedding, context, feed).

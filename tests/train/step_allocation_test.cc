@@ -1,5 +1,5 @@
 // A warmed-up training step allocates nothing from the heap: every activation, gradient and
-// saved value comes from the graph's arena (DESIGN.md, performance rule 3).
+// saved value comes from the graph's arena (docs/architecture.md, performance rule 3).
 #include <gtest/gtest.h>
 
 #include <atomic>
