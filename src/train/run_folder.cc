@@ -76,11 +76,9 @@ std::vector<fs::path> earlier_run_files(const std::string& dir,
   check(!ec, [&] { return "cannot list the model folder " + dir + ": " + ec.message(); });
   std::sort(own_names.begin(), own_names.end());
   std::sort(foreign.begin(), foreign.end());
-  if (own.empty() && foreign.empty()) return {};
-  check(overwrite || !own.empty(), [&] {
-    return "the model folder " + dir + " is not empty (it holds " + some_names(foreign) +
-           ") and holds no tandem training: train into a new or empty folder (train.model_dir)";
-  });
+  // Other files alone hold no run, and tandem's names cannot clash with them: a folder made
+  // beforehand for the run's console output (`| tee DIR/train.out`) is fine.
+  if (own.empty()) return {};
   check(overwrite, [&] {
     return "the model folder " + dir + " already holds a training run (" + some_names(own_names) +
            "): continue it with --resume, or start anew with --overwrite, which removes that "

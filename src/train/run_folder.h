@@ -11,11 +11,12 @@
 
 namespace tandem {
 
-// The files of an earlier run in a folder a new run is to use (empty: the folder is empty).
-// Without overwrite, a folder holding anything but the lock is an error saying what to do. With
-// it, the folder may hold only what tandem writes there (its model files, checksums,
-// checkpoints, the training logs that `log_files` name: this run's and the earlier run's
-// train.log_file): anything else is an error naming it, and nothing is removed.
+// The files of an earlier run in a folder a new run is to use: what tandem writes there (its
+// model files, checksums, checkpoints, the training logs that `log_files` name: this run's and
+// the earlier run's train.log_file). None: the folder is new, empty or holds other files only,
+// which the run leaves alone. Some: without overwrite, an error saying what to do; with it, the
+// folder must hold nothing else (anything else is an error naming it, and nothing is removed:
+// a user's config.yaml in a folder given by mistake must not go with the run's files).
 std::vector<std::filesystem::path> earlier_run_files(const std::string& dir,
                                                      const std::vector<std::string>& log_files,
                                                      bool overwrite);
