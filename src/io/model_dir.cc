@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <future>
 
 #include "io/atomic_file.h"
 #include "io/config.h"
@@ -119,23 +120,10 @@ void save_model_dir_config(const std::string& dir, const Config& config) {
   write_folder_checksums(dir);
 }
 
-LoadedModel load_model_dir(const std::string& dir) {
-  check(fs::exists(dir), [&] { return "model folder " + dir + " does not exist"; });
-  check(fs::is_directory(dir), [&] {
-    return "model folder " + dir + " is a file, not a folder (give the folder tandem train wrote)";
-  });
-  for (const char* piece : {kConfigFile, kSourceVocabFile, kTargetVocabFile, kWeightsFile})
-    check(fs::exists(fs::path(dir) / piece), [&] {
-      return "model folder " + dir + " has no " + piece +
-             " (a model folder holds config.yaml, source.vocab, target.vocab and "
-             "model.safetensors, as tandem train writes them)";
-    });
-  io::verify_checksums(dir, [&] {
-    const std::string holder = io::folder_lock_holder(dir);
-    return holder.empty() ? std::string()
-                          : " (a training is writing into this folder now, " + holder +
-                                ": if it was saving a better model, load again)";
-  });
+namespace {
+
+// The folder's pieces, read and checked (load_model_dir has seen that they exist).
+LoadedModel read_model_dir(const std::string& dir) {
   const std::string weights = (fs::path(dir) / kWeightsFile).string();
   io::SafetensorsFile file = io::load_safetensors(weights);
   auto format = file.metadata.find("format_version");
@@ -157,6 +145,41 @@ LoadedModel load_model_dir(const std::string& dir) {
       model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()));
   check_tensors_finite(file.tensors, weights, "the model is unusable (did its training diverge?)");
   io::copy_parameters(file, weights, loaded.model->params());  // the file is read once
+  return loaded;
+}
+
+}  // namespace
+
+LoadedModel load_model_dir(const std::string& dir) {
+  check(fs::exists(dir), [&] { return "model folder " + dir + " does not exist"; });
+  check(fs::is_directory(dir), [&] {
+    return "model folder " + dir + " is a file, not a folder (give the folder tandem train wrote)";
+  });
+  for (const char* piece : {kConfigFile, kSourceVocabFile, kTargetVocabFile, kWeightsFile})
+    check(fs::exists(fs::path(dir) / piece), [&] {
+      return "model folder " + dir + " has no " + piece +
+             " (a model folder holds config.yaml, source.vocab, target.vocab and "
+             "model.safetensors, as tandem train writes them)";
+    });
+  // The checksums are checked beside the reading (hashing is most of the cost of loading a
+  // model that is in the page cache); a changed file explains a failed reading best, so its
+  // error wins.
+  std::future<void> verified = std::async(std::launch::async, [&] {
+    io::verify_checksums(dir, [&] {
+      const std::string holder = io::folder_lock_holder(dir);
+      return holder.empty() ? std::string()
+                            : " (a training is writing into this folder now, " + holder +
+                                  ": if it was saving a better model, load again)";
+    });
+  });
+  LoadedModel loaded;
+  try {
+    loaded = read_model_dir(dir);
+  } catch (...) {
+    verified.get();
+    throw;
+  }
+  verified.get();
   return loaded;
 }
 
