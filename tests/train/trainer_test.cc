@@ -337,9 +337,9 @@ TEST(Trainer, ALogFileNamedLikeAModelFileIsAnError) {
   write_reverse_corpus(dir, "dev", 5, 20);
   train(tiny_config(dir, dir.file("m"), 2), false);
   const std::string config_before = testing::read_file(dir.file("m/config.yaml"));
-  for (const char* name : {"config.yaml", "./model.safetensors", "source.vocab", "target.spm",
-                           "checkpoints/log.tsv", "../m/target.vocab", "checksums.sha256",
-                           "train.lock"}) {
+  for (const char* name :
+       {"config.yaml", "./model.safetensors", "source.vocab", "target.spm", "checkpoints/log.tsv",
+        "../m/target.vocab", "checksums.sha256", "train.lock"}) {
     Config config = tiny_config(dir, dir.file("m"), 4);
     config.set("train.log_file", name, "test");
     EXPECT_THAT_ERROR([&] { train(config, true); }, "train.log_file " + std::string(name));
