@@ -3,12 +3,17 @@
 #include <CLI/CLI.hpp>
 
 #include <malloc.h>
+#include <signal.h>
+
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <optional>
 
 #include "cli/attention_svg.h"
+#include "cli/stop_signals.h"
 #include "cli/translate.h"
 #include "data/corpus.h"
 #include "data/spm_tokenizer.h"
@@ -31,17 +36,70 @@ namespace {
 // parse error of its own; a million pieces is beyond any real vocabulary.
 constexpr int64_t kMaxVocabPieces = 1000000;
 
-int run_train(const std::string& config_path, const std::vector<std::string>& overrides,
-              bool resume) {
-  const Config config = load_config(config_path, overrides);
-  const TrainSummary s = train(config, resume);
-  std::fprintf(stderr, "done: %lld steps, last training loss %.4f", static_cast<long long>(s.steps),
+// An argument as the shell reads it back: as is when it is plain, else in single quotes.
+std::string shell_quoted(const std::string& arg) {
+  const bool plain = !arg.empty() && arg.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyz"
+                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789_-+=.,/:@%") == std::string::npos;
+  if (plain) return arg;
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct TrainArgs {
+  std::string config_path;
+  std::vector<std::string> overrides;
+  bool resume = false, overwrite = false;
+};
+
+// Trains with SIGINT and SIGTERM asking the run to stop after its current step with a checkpoint
+// (exit status 130 or 143, and the command that resumes it); a second one stops at once.
+int run_train(const std::string& program, const TrainArgs& a) {
+  const Config config = load_config(a.config_path, a.overrides);
+  std::atomic<bool> stop = false;
+  std::atomic<int> stop_signal = 0;
+  TrainSummary s;
+  {
+    const cli::StopSignals signals([&](int signal) {
+      const char* name = signal == SIGINT ? "SIGINT (Ctrl+C)" : "SIGTERM";
+      if (stop_signal.exchange(signal) != 0) {
+        std::fprintf(stderr,
+                     "\n%s again: stopping at once; the steps since the last checkpoint "
+                     "are lost\n",
+                     name);
+        std::_Exit(128 + signal);
+      }
+      std::fprintf(stderr,
+                   "\n%s: stopping after the current step, with a checkpoint to resume "
+                   "from (once more stops at once)\n",
+                   name);
+      stop = true;
+    });
+    s = train(config, TrainOptions{.resume = a.resume, .overwrite = a.overwrite, .stop = &stop});
+  }
+  std::fprintf(stderr, "%s: %lld steps, last training loss %.4f",
+               s.interrupted ? "interrupted" : "done", static_cast<long long>(s.steps),
                s.last_loss);
-  if (s.validated)
+  if (s.validated && s.best_known)
     std::fprintf(stderr, ", best model: dev loss %.4f, exact match %.2f%%", s.best_dev_loss,
                  100.0 * s.best_dev_exact_match);
+  else if (s.validated)
+    std::fprintf(stderr,
+                 ", best model: from before the resume (this older checkpoint does not "
+                 "record its dev figures)");
   std::fprintf(stderr, "; model in %s\n", s.model_dir.c_str());
-  return 0;
+  if (!s.interrupted) return 0;
+  if (s.checkpoint.empty()) {
+    std::fprintf(stderr, "stopped before the first step: there is no checkpoint to resume from\n");
+  } else {
+    std::string command = shell_quoted(program) + " train --config " + shell_quoted(a.config_path);
+    for (const std::string& o : a.overrides) command += " --set " + shell_quoted(o);
+    std::fprintf(stderr, "checkpoint: %s\nto resume: %s --resume\n", s.checkpoint.c_str(),
+                 command.c_str());
+  }
+  return 128 + (stop_signal ? stop_signal.load() : SIGINT);
 }
 
 std::vector<std::string> read_input(const std::string& path) {
@@ -160,14 +218,18 @@ int main(int argc, char** argv) {
   CLI::App app{"tandem: RNN sequence-to-sequence models with attention"};
   app.require_subcommand(1);
 
-  std::string config_path;
-  std::vector<std::string> overrides;
-  bool resume = false;
+  TrainArgs train_args;
   CLI::App* train_cmd = app.add_subcommand("train", "train a model described by a YAML config");
-  train_cmd->add_option("--config", config_path, "the YAML config (keys: docs/config.md)")
+  train_cmd
+      ->add_option("--config", train_args.config_path, "the YAML config (keys: docs/config.md)")
       ->required();
-  train_cmd->add_option("--set", overrides, "override a config key: --set key=value (repeatable)");
-  train_cmd->add_flag("--resume", resume, "continue from the newest checkpoint in train.model_dir");
+  train_cmd->add_option("--set", train_args.overrides,
+                        "override a config key: --set key=value (repeatable)");
+  train_cmd->add_flag("--resume", train_args.resume,
+                      "continue from the newest checkpoint in train.model_dir");
+  train_cmd->add_flag("--overwrite", train_args.overwrite,
+                      "start anew in a train.model_dir that holds an earlier run, removing that "
+                      "run's files (model, checkpoints, log)");
 
   TranslateOptions t;
   CLI::App* translate_cmd = app.add_subcommand("translate", "translate lines with a trained model");
@@ -254,7 +316,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    if (*train_cmd) return run_train(config_path, overrides, resume);
+    if (*train_cmd) return run_train(argv[0], train_args);
     if (*plot_cmd) return run_plot(plot_model, plot_text, plot_output, plot_beam);
     if (*eval_cmd) return run_eval(eval_hypotheses, eval_references, eval_metrics, eval_json);
     if (*vocab_cmd) return run_vocab(vocab_inputs, vocab_output, spm);

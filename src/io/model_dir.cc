@@ -3,9 +3,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <future>
 
 #include "io/atomic_file.h"
 #include "io/config.h"
+#include "io/folder_lock.h"
+#include "io/model_manifest.h"
 #include "io/safetensors.h"
 #include "tensor/error.h"
 
@@ -48,22 +51,25 @@ io::Metadata weights_metadata() {
   return {{"format", "tandem"}, {"format_version", std::to_string(kModelFormatVersion)}};
 }
 
-// A NaN or infinite weight (a diverged run, a damaged file) would decode every input to garbage
-// without a word, so such a model is refused.
-void check_finite(const io::SafetensorsFile& file, const std::string& path) {
-  for (const auto& [name, tensor] : file.tensors) {
+void write_folder_checksums(const std::string& dir) {
+  io::write_checksums(dir, {std::begin(kModelFolderFiles), std::end(kModelFolderFiles)});
+}
+
+}  // namespace
+
+void check_tensors_finite(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                          const std::string& path, const std::string& advice) {
+  for (const auto& [name, tensor] : tensors) {
     const float* data = tensor.data();
     for (int64_t i = 0; i < tensor.numel(); ++i) {
       check(std::isfinite(data[i]), [&] {
         return path + ": tensor " + name + " holds a non-finite value (" +
                (std::isnan(data[i]) ? "NaN" : "infinity") + " at element " + std::to_string(i) +
-               "); the model is unusable (did its training diverge?)";
+               "); " + advice;
       });
     }
   }
 }
-
-}  // namespace
 
 void save_model_weights(const std::string& path, const Seq2Seq& model) {
   io::save_parameters(path, model.params(), weights_metadata());
@@ -101,19 +107,23 @@ void save_model_dir(const std::string& dir, const ModelFiles& files, const Seq2S
   save_tokenizer(dir, "source", files.source_tokenizer);
   save_tokenizer(dir, "target", files.target_tokenizer);
   save_model_weights((fs::path(dir) / kWeightsFile).string(), model);
+  write_folder_checksums(dir);
 }
 
-LoadedModel load_model_dir(const std::string& dir) {
-  check(fs::exists(dir), [&] { return "model folder " + dir + " does not exist"; });
-  check(fs::is_directory(dir), [&] {
-    return "model folder " + dir + " is a file, not a folder (give the folder tandem train wrote)";
-  });
-  for (const char* piece : {kConfigFile, kSourceVocabFile, kTargetVocabFile, kWeightsFile})
-    check(fs::exists(fs::path(dir) / piece), [&] {
-      return "model folder " + dir + " has no " + piece +
-             " (a model folder holds config.yaml, source.vocab, target.vocab and "
-             "model.safetensors, as tandem train writes them)";
-    });
+void save_model_dir_weights(const std::string& dir, const Seq2Seq& model) {
+  save_model_weights((fs::path(dir) / kWeightsFile).string(), model);
+  write_folder_checksums(dir);
+}
+
+void save_model_dir_config(const std::string& dir, const Config& config) {
+  save_config((fs::path(dir) / kConfigFile).string(), config);
+  write_folder_checksums(dir);
+}
+
+namespace {
+
+// The folder's pieces, read and checked (load_model_dir has seen that they exist).
+LoadedModel read_model_dir(const std::string& dir) {
   const std::string weights = (fs::path(dir) / kWeightsFile).string();
   io::SafetensorsFile file = io::load_safetensors(weights);
   auto format = file.metadata.find("format_version");
@@ -133,8 +143,43 @@ LoadedModel load_model_dir(const std::string& dir) {
   loaded.target_tokenizer = load_tokenizer(dir, loaded.config, "target");
   loaded.model = std::make_unique<Seq2Seq>(
       model_config_from(loaded.config, loaded.source_vocab.size(), loaded.target_vocab.size()));
-  check_finite(file, weights);
+  check_tensors_finite(file.tensors, weights, "the model is unusable (did its training diverge?)");
   io::copy_parameters(file, weights, loaded.model->params());  // the file is read once
+  return loaded;
+}
+
+}  // namespace
+
+LoadedModel load_model_dir(const std::string& dir) {
+  check(fs::exists(dir), [&] { return "model folder " + dir + " does not exist"; });
+  check(fs::is_directory(dir), [&] {
+    return "model folder " + dir + " is a file, not a folder (give the folder tandem train wrote)";
+  });
+  for (const char* piece : {kConfigFile, kSourceVocabFile, kTargetVocabFile, kWeightsFile})
+    check(fs::exists(fs::path(dir) / piece), [&] {
+      return "model folder " + dir + " has no " + piece +
+             " (a model folder holds config.yaml, source.vocab, target.vocab and "
+             "model.safetensors, as tandem train writes them)";
+    });
+  // The checksums are checked beside the reading (hashing is most of the cost of loading a
+  // model that is in the page cache); a changed file explains a failed reading best, so its
+  // error wins.
+  std::future<void> verified = std::async(std::launch::async, [&] {
+    io::verify_checksums(dir, [&] {
+      const std::string holder = io::folder_lock_holder(dir);
+      return holder.empty() ? std::string()
+                            : " (a training is writing into this folder now, " + holder +
+                                  ": if it was saving a better model, load again)";
+    });
+  });
+  LoadedModel loaded;
+  try {
+    loaded = read_model_dir(dir);
+  } catch (...) {
+    verified.get();
+    throw;
+  }
+  verified.get();
   return loaded;
 }
 

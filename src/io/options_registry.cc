@@ -173,12 +173,12 @@ std::vector<OptionSpec> make_registry() {
       {.key = "data.max_source_length",
        .type = T::kInt,
        .default_value = "100",
-       .help = "training pairs whose source has more tokens than this are skipped",
+       .help = "training and dev pairs whose source has more tokens than this are skipped",
        .min = 1},
       {.key = "data.max_target_length",
        .type = T::kInt,
        .default_value = "100",
-       .help = "training pairs whose target has more tokens than this are skipped",
+       .help = "training and dev pairs whose target has more tokens than this are skipped",
        .min = 1},
 
       // train: the optimisation, its schedule, and what the loop writes.

@@ -1,16 +1,13 @@
-// A signal handler only writes the signal's number into a pipe (async-signal-safe, and it does
-// not matter which thread the kernel picks: OpenBLAS starts threads before main); a watcher
-// thread reads the pipe and stops the server as ordinary code.
+// SIGINT and SIGTERM stop the server as ordinary code (cli/stop_signals.h), after the requests in
+// flight.
 #include "server/serve_command.h"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <cstdio>
-#include <thread>
 
+#include "cli/stop_signals.h"
 #include "decode/search_config.h"
 #include "kernels/cpu/gemm.h"
 #include "server/server.h"
@@ -100,17 +97,6 @@ TranslateFn model_translator(const LoadedModel& model, int64_t max_batch) {
   };
 }
 
-namespace {
-
-int stop_pipe[2] = {-1, -1};
-
-extern "C" void on_stop_signal(int signal) {
-  const char c = static_cast<char>(signal);
-  [[maybe_unused]] const ssize_t n = write(stop_pipe[1], &c, 1);
-}
-
-}  // namespace
-
 int run_serve(const ServeCommandOptions& o) {
   LoadedModel model = load_model_dir(o.model_dir);
   if (!o.precision.empty()) model.config.set("decode.precision", o.precision, "--precision");
@@ -133,34 +119,20 @@ int run_serve(const ServeCommandOptions& o) {
 
   Server server(model_translator(model, o.max_batch), model_info(model), options);
   const int port = server.bind();
-  check(pipe(stop_pipe) == 0, "cannot create a pipe for signal handling");
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  action.sa_flags = SA_RESTART;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  std::fprintf(stderr, "tandem serve: %s on http://%s:%d/ (max batch %lld, batch wait %g ms)\n",
-               o.model_dir.c_str(), o.host.c_str(), port, static_cast<long long>(o.max_batch),
-               o.batch_wait_ms);
+  std::atomic<bool> stopping = false;
+  {
+    const cli::StopSignals signals([&](int signal) {
+      if (stopping.exchange(true)) return;  // one stop is enough
+      std::fprintf(stderr, "tandem serve: %s received; finishing requests in flight\n",
+                   signal == SIGINT ? "SIGINT" : "SIGTERM");
+      server.stop();
+    });
+    std::fprintf(stderr, "tandem serve: %s on http://%s:%d/ (max batch %lld, batch wait %g ms)\n",
+                 o.model_dir.c_str(), o.host.c_str(), port, static_cast<long long>(o.max_batch),
+                 o.batch_wait_ms);
 
-  std::thread watcher([&] {
-    char signal = 0;
-    while (read(stop_pipe[0], &signal, 1) < 0 && errno == EINTR) {
-    }
-    if (signal == 0) return;  // the wake-up below: the server stopped by itself
-    std::fprintf(stderr, "tandem serve: %s received; finishing requests in flight\n",
-                 signal == SIGINT ? "SIGINT" : "SIGTERM");
-    server.stop();
-  });
-  server.run();
-  const char done = 0;
-  [[maybe_unused]] const ssize_t n = write(stop_pipe[1], &done, 1);
-  watcher.join();
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
-  close(stop_pipe[0]);
-  close(stop_pipe[1]);
+    server.run();
+  }
   std::fprintf(stderr, "tandem serve: stopped\n");
   return 0;
 }

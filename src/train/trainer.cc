@@ -8,12 +8,16 @@
 #include "data/batcher.h"
 #include "decode/search_config.h"
 #include "eval/metrics.h"
+#include "io/config.h"
+#include "io/folder_lock.h"
 #include "io/model_dir.h"
+#include "io/model_manifest.h"
 #include "kernels/cpu/gemm.h"
 #include "tensor/error.h"
 #include "train/checkpoint.h"
 #include "train/clip.h"
 #include "train/progress.h"
+#include "train/run_folder.h"
 #include "train/training_data.h"
 
 namespace tandem {
@@ -103,7 +107,7 @@ std::string training_log_path(const std::string& model_dir, const std::string& l
   const fs::path inside = full.lexically_relative(dir);
   const std::string first = inside.empty() ? "" : inside.begin()->string();
   std::vector<std::string> own(std::begin(kModelFolderFiles), std::end(kModelFolderFiles));
-  own.push_back(kCheckpointsFolder);
+  own.insert(own.end(), {kCheckpointsFolder, kModelFolderChecksums, kModelFolderLock});
   for (const std::string& name : own)
     check(first != name, [&] {
       return "train.log_file " + log_file + " clashes with the model folder's own " + name +
@@ -126,17 +130,57 @@ double selection_score(const Validation& v, const std::string& metric) {
   return -v.metric_value;  // bleu, chrf
 }
 
+// The log file the folder's saved config names ("" when there is no readable config): a new run
+// with --overwrite removes that run's log too.
+std::string saved_log_file(const std::string& model_dir) {
+  const std::string path = (fs::path(model_dir) / kModelFolderFiles[0]).string();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return "";
+  try {
+    return load_config(path).get_string("train.log_file");
+  } catch (const Error&) {
+    return "";  // a config this tandem cannot read: its log, if any, counts as a foreign file
+  }
+}
+
 }  // namespace
 
-TrainSummary train(const Config& config, bool resume) {
+TrainSummary train(const Config& config, const TrainOptions& options) {
+  const bool resume = options.resume;
+  // The one per-step cost of being stoppable: a relaxed load.
+  auto stop_requested = [&] {
+    return options.stop != nullptr && options.stop->load(std::memory_order_relaxed);
+  };
+  check(!(resume && options.overwrite),
+        "--resume and --overwrite together: --resume continues the folder's run, --overwrite "
+        "removes it; give one");
   check_model_dir_option(config);
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
   const bool precision_ok = kernels::set_gemm_precision(config.get_string("train.precision"));
   const std::string model_dir = config.get_string("train.model_dir");
   const std::string log_path = training_log_path(model_dir, config.get_string("train.log_file"));
-  const std::string checkpoint = resume ? latest_checkpoint(model_dir) : "";
-  check(!resume || !checkpoint.empty(),
-        [&] { return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from"; });
+  // Held until the run ends, before anything in the folder is read or written: a second
+  // training into the folder fails here, at once.
+  const io::FolderLock lock(model_dir);
+  std::vector<std::string> notes;  // said once the progress display is up
+  const std::string checkpoint = resume ? latest_checkpoint(model_dir, &notes) : "";
+  check(!resume || !checkpoint.empty(), [&] {
+    std::string skipped;
+    for (const std::string& note : notes) skipped += "; " + note;
+    return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from" + skipped;
+  });
+  std::vector<fs::path> earlier_run;
+  if (resume) {
+    // The vocabularies and SentencePiece models read below must be the ones trained with, and
+    // the model this config describes must be the one the checkpoint holds.
+    io::verify_checksums(model_dir, [] { return std::string(); });
+    const std::string saved = (fs::path(model_dir) / kModelFolderFiles[0]).string();
+    check_resume_settings(load_config(saved), config, saved);
+  } else {
+    earlier_run = earlier_run_files(
+        model_dir, {config.get_string("train.log_file"), saved_log_file(model_dir)},
+        options.overwrite);
+  }
 
   // A resumed run keeps the vocabularies and SentencePiece models it started with.
   std::optional<data::Vocab> saved_source, saved_target;
@@ -206,21 +250,37 @@ TrainSummary train(const Config& config, bool resume) {
              "data.dev_target (or data.dev_tsv), or leave it out";
     });
 
-  std::error_code ec;
-  fs::create_directories(model_dir, ec);
-  check(!ec, [&] { return "cannot create the model folder " + model_dir + ": " + ec.message(); });
+  if (stop_requested()) {  // while the data was read: the folder is as it was
+    TrainSummary stopped;
+    stopped.model_dir = model_dir;
+    stopped.interrupted = true;
+    stopped.steps = state.step;
+    stopped.checkpoint = checkpoint;
+    return stopped;
+  }
+  // Every check has passed: the folder may change now.
+  const std::string removed = remove_earlier_run(model_dir, earlier_run);
+  if (resume) save_model_dir_config(model_dir, config);  // this run's train.* and decode.*
   Progress progress(log_path, resume, max_steps, config.get_int("train.log_every"));
+  if (!removed.empty())
+    progress.message("--overwrite: removed the earlier run's " + removed + " from " + model_dir);
+  for (const std::string& note : notes) progress.message(note);
   char intro[256];
-  std::snprintf(intro, sizeof intro,
-                "%s: %lld training examples (%lld dropped by length limits or as empty), %lld dev; "
-                "vocabularies %lld / %lld; %lld parameters",
-                resume ? ("resuming at step " + std::to_string(state.step)).c_str() : "training",
-                static_cast<long long>(batcher.num_examples()),
-                static_cast<long long>(corpus_size - batcher.num_examples()),
-                static_cast<long long>(data.dev.size()),
-                static_cast<long long>(data.source_vocab.size()),
-                static_cast<long long>(data.target_vocab.size()),
-                static_cast<long long>(model.params().num_values()));
+  std::snprintf(
+      intro, sizeof intro,
+      "%s: %lld training examples (%lld dropped by length limits or as empty), %lld dev%s; "
+      "vocabularies %lld / %lld; %lld parameters",
+      resume ? ("resuming at step " + std::to_string(state.step)).c_str() : "training",
+      static_cast<long long>(batcher.num_examples()),
+      static_cast<long long>(corpus_size - batcher.num_examples()),
+      static_cast<long long>(data.dev.size()),
+      data.dev_dropped_by_length
+          ? (" (" + std::to_string(data.dev_dropped_by_length) + " dropped by length limits)")
+                .c_str()
+          : "",
+      static_cast<long long>(data.source_vocab.size()),
+      static_cast<long long>(data.target_vocab.size()),
+      static_cast<long long>(model.params().num_values()));
   progress.message(intro);
   if (!precision_ok)
     progress.message(
@@ -234,13 +294,16 @@ TrainSummary train(const Config& config, bool resume) {
   g.set_packed_weights(&packed);
   TrainSummary summary;
   summary.model_dir = model_dir;
+  summary.validated = state.has_best;  // a resumed run's best model may come from before
+  summary.best_known = state.has_best_figures;
+  summary.best_dev_loss = state.best_dev_loss;
+  summary.best_dev_exact_match = state.best_dev_exact_match;
   bool stop = false;
   // The folder's model appears with the first weights a finished step produced, with its config
   // and vocabularies: a run that fails before leaves no untrained model for translate to load.
   bool folder_written = resume;
   auto save_folder_model = [&] {
-    if (folder_written)
-      return save_model_weights((fs::path(model_dir) / "model.safetensors").string(), model);
+    if (folder_written) return save_model_dir_weights(model_dir, model);
     save_model_dir(model_dir,
                    {config, data.source_vocab, data.target_vocab, *data.source_tokenizer,
                     *data.target_tokenizer},
@@ -263,7 +326,11 @@ TrainSummary train(const Config& config, bool resume) {
       state.best_metric = score;
       state.has_best = true;
       state.bad_validations = 0;
+      state.has_best_figures = true;
+      state.best_dev_loss = v.loss;
+      state.best_dev_exact_match = v.exact_match;
       save_folder_model();
+      summary.best_known = true;
       summary.best_dev_exact_match = v.exact_match;
       summary.best_dev_loss = v.loss;
     } else {
@@ -281,6 +348,10 @@ TrainSummary train(const Config& config, bool resume) {
   while (!stop && state.step < max_steps && (max_epochs == 0 || state.epoch < max_epochs)) {
     const std::vector<std::vector<int64_t>> plan = batcher.epoch_plan(state.epoch);
     for (; state.position < static_cast<int64_t>(plan.size());) {
+      if (stop_requested()) {
+        summary.interrupted = stop = true;
+        break;
+      }
       const data::Batch batch = batcher.batch(plan[state.position]);
       ++state.position;
       ++state.step;
@@ -314,12 +385,20 @@ TrainSummary train(const Config& config, bool resume) {
       state.position = 0;
     }
   }
+  summary.steps = state.step;
+  if (summary.interrupted) {
+    // A checkpoint of exactly where the run stopped, and no validation: the resumed run then
+    // goes on as if it had never stopped (a validation feeds the schedule and early stopping).
+    if (state.step > first_step && state.step % checkpoint_every != 0) save_state();
+    if (!has_dev && state.step > first_step) save_folder_model();
+    summary.checkpoint = latest_checkpoint(model_dir);
+    return summary;
+  }
   // The last steps count too (and a run shorter than train.valid_every still leaves its model).
   if (has_dev && state.step > first_step && state.step % valid_every != 0) run_validation();
   if (state.step % checkpoint_every != 0) save_state();
   // Without a dev set the folder's model is the last one.
   if (!has_dev) save_folder_model();
-  summary.steps = state.step;
   return summary;
 }
 

@@ -1,6 +1,7 @@
 // The training loop: batches, updates, validation, checkpoints, early stopping and resume.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "io/options.h"
@@ -11,14 +12,37 @@ struct TrainSummary {
   int64_t steps = 0;
   double last_loss = 0.0;
   bool validated = false;
+  // The best model's dev figures; false when they are unknown (a run resumed from a checkpoint
+  // written before checkpoints kept them, whose best model came before the resume).
+  bool best_known = false;
   double best_dev_loss = 0.0;
   double best_dev_exact_match = 0.0;
   std::string model_dir;
+  // Stopped by TrainOptions::stop: `checkpoint` is the checkpoint to resume from ("" when the
+  // run had none, being stopped before its first step).
+  bool interrupted = false;
+  std::string checkpoint;
 };
 
-// Trains the model a config describes into config's train.model_dir. With resume, continues
-// from the newest checkpoint there, exactly: a run resumed at step N reaches the same parameters
-// as an uninterrupted run with the same config (same seed and thread count).
-TrainSummary train(const Config& config, bool resume);
+struct TrainOptions {
+  // Continue from the newest checkpoint in train.model_dir. The folder's settings that shape the
+  // model and its vocabularies must not have changed; train.* and decode.* may.
+  bool resume = false;
+  // Start anew in a folder that holds an earlier run, removing that run's files first. Without
+  // it (and without resume) a folder that holds anything is refused.
+  bool overwrite = false;
+  // When set (by a signal handler's watcher, a caller's other thread), training stops after the
+  // step in progress and writes a checkpoint to resume from; read once a step.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Trains the model a config describes into config's train.model_dir, holding the folder's lock
+// (io/folder_lock.h) throughout. With resume, continues from the newest checkpoint there,
+// exactly: a run resumed at step N (or stopped there) reaches the same parameters as an
+// uninterrupted run with the same config (same seed and thread count).
+TrainSummary train(const Config& config, const TrainOptions& options);
+inline TrainSummary train(const Config& config, bool resume) {
+  return train(config, TrainOptions{.resume = resume});
+}
 
 }  // namespace tandem

@@ -106,19 +106,27 @@ TrainingData load_training_data(const Config& config, const data::Vocab* source_
   d.source_vocab = source_vocab ? *source_vocab : data::Vocab::build(train_src, min_freq, max_size);
   d.target_vocab = target_vocab ? *target_vocab : data::Vocab::build(train_tgt, min_freq, max_size);
   d.train = encode_all(d.source_vocab, d.target_vocab, train_src, train_tgt);
-  // Validation skips what training skips (pairs with an empty side); Example::index still
-  // points into dev_target_text.
+  // Validation skips what training skips (pairs with an empty side or beyond the length
+  // limits); Example::index still points into dev_target_text.
+  const size_t max_source = static_cast<size_t>(config.get_int("data.max_source_length"));
+  const size_t max_target = static_cast<size_t>(config.get_int("data.max_target_length"));
   for (data::Example& e :
        encode_all(d.source_vocab, d.target_vocab, tokenize_all(*d.source_tokenizer, dev.source),
-                  tokenize_all(*d.target_tokenizer, dev.target)))
-    if (data::has_both_sides(e)) d.dev.push_back(std::move(e));
+                  tokenize_all(*d.target_tokenizer, dev.target))) {
+    if (!data::has_both_sides(e)) continue;
+    if (e.source.size() > max_source || e.target.size() > max_target)
+      ++d.dev_dropped_by_length;
+    else
+      d.dev.push_back(std::move(e));
+  }
   const bool dev_named =
       !config.get_string("data.dev_source").empty() || !config.get_string("data.dev_tsv").empty();
   check(!dev_named || !d.dev.empty(), [&] {
     return "the dev set (" + side_files(config, "dev") + ") has no usable example: " +
            (dev.source.empty() ? std::string("it is empty")
                                : "each of its " + std::to_string(dev.source.size()) +
-                                     " lines has an empty source or target") +
+                                     " lines has an empty source or target, or is longer than "
+                                     "data.max_source_length or data.max_target_length") +
            "; give it examples or leave the dev set out";
   });
   d.dev_target_text = dev.target;

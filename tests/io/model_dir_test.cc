@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <string>
 
 #include "io/config.h"
+#include "io/model_manifest.h"
 #include "io/safetensors.h"
+#include "io/sha256.h"
 #include "support/temp_dir.h"
 #include "tensor/error.h"
 #include "train/trainer.h"
@@ -57,12 +61,16 @@ TEST(ModelDir, NonFiniteWeightsAreRefusedNamingFileAndTensor) {
     auto& [name, tensor] = file.tensors.back();
     tensor.data()[tensor.numel() - 1] = bad;
     io::save_safetensors(weights, file.tensors, file.metadata);
+    // As a diverged training leaves it: its checksums agree with its NaN weights.
+    io::write_checksums(model,
+                        {"model.safetensors", "config.yaml", "source.vocab", "target.vocab"});
     const std::string m = error_message([&] { load_model_dir(model); });
     EXPECT_TRUE(contains(m, weights + ": tensor " + name + " holds a non-finite value (" +
                                 (std::isnan(bad) ? "NaN" : "infinity")))
         << m;
   }
   io::save_safetensors(weights, good.tensors, good.metadata);
+  io::write_checksums(model, {"model.safetensors", "config.yaml", "source.vocab", "target.vocab"});
   EXPECT_NO_THROW(load_model_dir(model));
 }
 
@@ -85,6 +93,55 @@ TEST(ModelDir, ModelDirOptionMustBeAFolderToBe) {
       load_config_string("train: {model_dir: " + dir.file("new/model") + "}\n")));
   EXPECT_NO_THROW(
       check_model_dir_option(load_config_string("train: {model_dir: " + dir.file("") + "}\n")));
+}
+
+TEST(ModelDir, Sha256MatchesTheStandardDigest) {
+  TempDir dir;
+  EXPECT_EQ(io::sha256_file(dir.write("abc", "abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(io::sha256_file(dir.write("empty", "")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_TRUE(contains(error_message([&] { io::sha256_file(dir.file("none")); }), "none"));
+}
+
+// A replaced vocabulary (or SentencePiece model, or config) silently changed every output.
+TEST(ModelDir, AFileChangedAfterTrainingIsRefusedNamingIt) {
+  TempDir dir;
+  const std::string model = tiny_model(dir);
+  const std::string manifest = testing::read_file(model + "/checksums.sha256");
+  for (const char* name : {"config.yaml", "source.vocab", "target.vocab", "model.safetensors"})
+    EXPECT_TRUE(contains(manifest, "  " + std::string(name) + "\n")) << manifest;
+  // sha256sum reads it as its own.
+  if (std::system("command -v sha256sum >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(std::system(("cd " + model + " && sha256sum --quiet -c checksums.sha256").c_str()),
+              0);
+  }
+
+  const std::string vocab = testing::read_file(model + "/source.vocab");
+  std::string swapped = vocab;  // still a valid vocabulary: two ids exchanged
+  const size_t a = swapped.rfind('\n', swapped.size() - 2);
+  const size_t b = swapped.rfind('\n', a - 1);
+  swapped = swapped.substr(0, b + 1) + swapped.substr(a + 1) + swapped.substr(b + 1, a - b);
+  ASSERT_NE(swapped, vocab);
+  ASSERT_EQ(swapped.size(), vocab.size());
+  dir.write("model/source.vocab", swapped);
+  std::string m = error_message([&] { load_model_dir(model); });
+  EXPECT_TRUE(contains(m, "model folder " + model + ": source.vocab was changed after training"))
+      << m;
+  dir.write("model/source.vocab", vocab);
+  EXPECT_NO_THROW(load_model_dir(model));
+
+  dir.write("model/config.yaml", testing::read_file(model + "/config.yaml") + "\n");
+  m = error_message([&] { load_model_dir(model); });
+  EXPECT_TRUE(contains(m, "config.yaml was changed after training")) << m;
+
+  // A folder written before the manifest existed loads as it always did.
+  std::filesystem::remove(model + "/checksums.sha256");
+  EXPECT_NO_THROW(load_model_dir(model));
+
+  dir.write("model/checksums.sha256", "not a checksum line\n");
+  m = error_message([&] { load_model_dir(model); });
+  EXPECT_TRUE(contains(m, "checksums.sha256:1: expected '<64 hex digits>  <file name>'")) << m;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "data/spm_trainer.h"
 #include "io/config.h"
 #include "io/model_dir.h"
+#include "io/model_manifest.h"
 #include "io/safetensors.h"
 #include "kernels/cpu/gemm.h"
 #include "support/temp_dir.h"
@@ -221,6 +222,7 @@ TEST(ModelDir, MissingPieceOrWrongVersionIsAnErrorNamingIt) {
   io::SafetensorsFile weights = io::load_safetensors(dir.file("m/model.safetensors"));
   weights.metadata["format_version"] = "99";
   io::save_safetensors(dir.file("m/model.safetensors"), weights.tensors, weights.metadata);
+  io::write_checksums(dir.file("m"), {"model.safetensors"});  // as that version would write them
   EXPECT_THAT_ERROR([&] { load_model_dir(dir.file("m")); }, "version 99");
 }
 
@@ -335,8 +337,9 @@ TEST(Trainer, ALogFileNamedLikeAModelFileIsAnError) {
   write_reverse_corpus(dir, "dev", 5, 20);
   train(tiny_config(dir, dir.file("m"), 2), false);
   const std::string config_before = testing::read_file(dir.file("m/config.yaml"));
-  for (const char* name : {"config.yaml", "./model.safetensors", "source.vocab", "target.spm",
-                           "checkpoints/log.tsv", "../m/target.vocab"}) {
+  for (const char* name :
+       {"config.yaml", "./model.safetensors", "source.vocab", "target.spm", "checkpoints/log.tsv",
+        "../m/target.vocab", "checksums.sha256", "train.lock"}) {
     Config config = tiny_config(dir, dir.file("m"), 4);
     config.set("train.log_file", name, "test");
     EXPECT_THAT_ERROR([&] { train(config, true); }, "train.log_file " + std::string(name));
