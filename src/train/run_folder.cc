@@ -111,7 +111,9 @@ void check_resume_settings(const Config& saved, const Config& now, const std::st
   std::vector<std::string> changed;
   for (const OptionSpec& spec : option_registry()) {
     const std::string& key = spec.key;
-    bool shapes = key.starts_with("model.") || key == "data.source_tokenizer" ||
+    // Dropout rates are regularisation, not shape: a resumed run may change them.
+    const bool dropout = key == "model.dropout" || key == "model.embedding_dropout";
+    bool shapes = (key.starts_with("model.") && !dropout) || key == "data.source_tokenizer" ||
                   key == "data.target_tokenizer" || key == "data.min_frequency" ||
                   key == "data.max_vocab_size";
     // A SentencePiece model path matters only to an spm tokenizer (the folder keeps its copy).
@@ -128,7 +130,7 @@ void check_resume_settings(const Config& saved, const Config& now, const std::st
     return "--resume: these settings differ from the run's (" + saved_path +
            "), and they shape the model or its vocabularies:" + list +
            "\nset them back to resume; for a new model, train with --overwrite or into another "
-           "folder (train.* and decode.* settings may change on resume)";
+           "folder (train.*, decode.* and the dropout rates may change on resume)";
   });
 }
 

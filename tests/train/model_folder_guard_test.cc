@@ -149,11 +149,13 @@ TEST(ModelFolderGuard, ResumeRefusesSettingsThatShapeTheModelAndAllowsTrainSetti
   Config allowed = config_for(f.dir, f.model(), 6);
   allowed.set("train.learning_rate", "0.0005", "--set");
   allowed.set("decode.beam_size", "3", "--set");
+  allowed.set("model.dropout", "0.3", "--set");  // regularisation, not shape
   EXPECT_NO_THROW(train(allowed, true));
   // The folder's config is the one the model was last trained with.
   const Config saved = load_config(f.model() + "/config.yaml");
   EXPECT_EQ(saved.get_float("train.learning_rate"), 0.0005);
   EXPECT_EQ(saved.get_int("decode.beam_size"), 3);
+  EXPECT_EQ(saved.get_float("model.dropout"), 0.3);
   EXPECT_NO_THROW(load_model_dir(f.model()));  // the checksums follow the new config
 }
 
