@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "data/batch.h"
+#include "data/utf8.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
 #include "train/training_data.h"
@@ -116,17 +117,22 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
 std::string format_attention(const Translation& t, const Output& o) {
   if (t.source_tokens.empty()) return "(empty input)\n";
   if (o.attention.empty()) return "(no attention: the model has attention none)\n";
+  // Widths count characters, and long tokens are cut between characters: a cut inside one
+  // would leave invalid UTF-8.
+  auto characters = [](const std::string& s) { return data::split_code_points(s); };
   size_t label = 0;
-  for (const std::string& s : o.tokens) label = std::max(label, s.size());
+  for (const std::string& s : o.tokens) label = std::max(label, characters(s).size());
   std::string out(label + 1, ' ');
   for (const std::string& s : t.source_tokens) {
-    std::string cell = s.substr(0, 5);
-    out += cell + std::string(6 - std::min<size_t>(cell.size(), 5), ' ');
+    const std::vector<std::string> cell = characters(s);
+    const size_t shown = std::min<size_t>(cell.size(), 5);
+    for (size_t k = 0; k < shown; ++k) out += cell[k];
+    out += std::string(6 - shown, ' ');
   }
   out += "\n";
   for (size_t r = 0; r < o.attention.size(); ++r) {
     const std::string& name = r < o.tokens.size() ? o.tokens[r] : "";
-    out += name + std::string(label + 1 - name.size(), ' ');
+    out += name + std::string(label + 1 - characters(name).size(), ' ');
     for (float w : o.attention[r]) {
       char cell[16];
       std::snprintf(cell, sizeof cell, "%.2f  ", w);
