@@ -20,6 +20,9 @@ struct Output {
 struct Translation {
   std::vector<std::string> source_tokens;
   std::vector<Output> outputs;  // n-best, best first; one empty output for an empty line
+  // The line's token count when it had more than decode.max_input_tokens and source_tokens
+  // holds the first that many only; 0 when nothing was cut.
+  size_t truncated_from = 0;
 };
 
 // Translates every line; an empty line gives an empty translation. Lines must be valid UTF-8
