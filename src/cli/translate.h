@@ -27,7 +27,8 @@ struct Translation {
 
 // Translates every line; an empty line gives an empty translation. Lines must be valid UTF-8
 // (checked by the caller, who knows the file and line). Decodes at the config's
-// decode.precision.
+// decode.precision, and at most decode.max_input_tokens source tokens of a line: a longer one
+// is cut (Translation::truncated_from), and the caller, who knows where it came from, warns.
 std::vector<Translation> translate_lines(const LoadedModel& model,
                                          const std::vector<std::string>& lines, int64_t batch_size,
                                          const BeamOptions& options);
