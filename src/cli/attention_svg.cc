@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "data/utf8.h"
+#include "tensor/error.h"
 
 namespace tandem {
 
@@ -54,6 +56,14 @@ double text_width(const std::string& s) {
 std::string attention_svg(const std::vector<std::string>& source,
                           const std::vector<std::string>& output,
                           const std::vector<std::vector<float>>& weights) {
+  for (const auto& [axis, tokens] : {std::pair{"source", &source}, {"output", &output}})
+    check(tokens->size() <= kMaxPlotTokens, [&] {
+      return std::to_string(tokens->size()) + " " + axis +
+             " tokens: an attention picture shows at most " + std::to_string(kMaxPlotTokens) +
+             " on each axis (" + std::to_string(34 * kMaxPlotTokens) +
+             " pixels of cells); plot a shorter sentence, or read all the weights from "
+             "translate --attention-json";
+    });
   const double cell = 34, char_w = 8.5, pad = 12;
   double left = 0, top = 0;
   for (const std::string& s : output) left = std::max(left, text_width(s) * char_w);

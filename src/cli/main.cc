@@ -5,17 +5,22 @@
 #include <malloc.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "cli/attention_svg.h"
+#include "cli/line_source.h"
 #include "cli/stop_signals.h"
 #include "cli/translate.h"
 #include "data/corpus.h"
+#include "data/line_reader.h"
 #include "data/spm_tokenizer.h"
 #include "data/spm_trainer.h"
 #include "data/utf8.h"
@@ -102,19 +107,6 @@ int run_train(const std::string& program, const TrainArgs& a) {
   return 128 + (stop_signal ? stop_signal.load() : SIGINT);
 }
 
-std::vector<std::string> read_input(const std::string& path) {
-  if (!path.empty() && path != "-") return data::read_lines(path);
-  std::vector<std::string> lines;
-  std::string line;
-  for (int64_t n = 1; std::getline(std::cin, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    check(data::is_valid_utf8(line),
-          [&] { return "<stdin>:" + std::to_string(n) + ": invalid UTF-8"; });
-    lines.push_back(line);
-  }
-  return lines;
-}
-
 struct TranslateOptions {
   std::string model_dir, input, output;
   bool attention = false, alignment = false, attention_json = false;
@@ -127,13 +119,13 @@ struct TranslateOptions {
 // Writes each input's outputs. One output per input: its text on one line. With n-best lists,
 // N lines per input in the Moses format "index ||| text ||| score" (index from 0). Alignments
 // (Pharaoh) and JSON attention follow each text after a tab; the attention matrix follows it
-// as a block ended by an empty line.
+// as a block ended by an empty line. `first` is the index of out[0] in the whole input.
 void write_translations(std::ostream& os, const std::vector<Translation>& out,
-                        const TranslateOptions& o, int64_t n_best) {
+                        const TranslateOptions& o, int64_t n_best, int64_t first) {
   for (size_t i = 0; i < out.size(); ++i) {
     for (const Output& output : out[i].outputs) {
       if (n_best > 1)
-        os << i << " ||| " << output.text << " ||| " << output.score;
+        os << first + static_cast<int64_t>(i) << " ||| " << output.text << " ||| " << output.score;
       else
         os << output.text;
       if (o.alignment) os << '\t' << format_alignment(output);
@@ -144,24 +136,56 @@ void write_translations(std::ostream& os, const std::vector<Translation>& out,
   }
 }
 
+// Lines longer than decode.max_input_tokens are cut, not refused: one output per input line
+// keeps a stream's reader in step and a long job going; the warning says which line to split.
+void warn_if_cut(const Translation& t, const std::string& file, int64_t line,
+                 const Config& config) {
+  if (t.truncated_from == 0) return;
+  std::fprintf(stderr,
+               "warning: %s%zu source tokens, cut to the first %lld (decode.max_input_tokens)\n",
+               data::file_location(file, line).c_str(), t.truncated_from,
+               static_cast<long long>(config.get_int("decode.max_input_tokens")));
+}
+
 int run_translate(const TranslateOptions& o) {
   LoadedModel model = load_model_dir(o.model_dir);
   apply_overrides(model.config, o.sets, "decode");
   if (o.beam) model.config.set("decode.beam_size", std::to_string(*o.beam), "--beam");
   if (o.n_best) model.config.set("decode.n_best", std::to_string(*o.n_best), "--n-best");
   if (o.threads > 0) kernels::set_gemm_threads(o.threads);
-  check(!o.alignment || model.config.get_string("model.attention") != "none",
-        "--alignment: the model has attention none, so there are no weights to align by");
+  // Each of these prints attention weights, which a model without attention does not have.
+  for (const auto& [flag, wanted] : {std::pair{"--alignment", o.alignment},
+                                     {"--attention", o.attention},
+                                     {"--attention-json", o.attention_json}})
+    check(!wanted || model.config.get_string("model.attention") != "none", [&] {
+      return std::string(flag) + ": the model has attention none, so there are no weights to " +
+             (std::string_view(flag) == "--alignment" ? "align by" : "print");
+    });
   const BeamOptions options =
       beam_options_from(model.config, o.attention || o.alignment || o.attention_json);
-  const std::vector<std::string> lines = read_input(o.input);
-  const std::vector<Translation> out =
-      translate_lines(model, lines, model.config.get_int("decode.batch_size"), options);
-  auto write = [&](std::ostream& os) { write_translations(os, out, o, options.n_best); };
+  const int64_t batch_size = model.config.get_int("decode.batch_size");
+  cli::LineSource input(o.input);
+  // A stream is translated in chunks of what has arrived, of at most 32 batches (8 per thread
+  // on many cores): memory stays bounded on endless input, and sorting by length within a chunk
+  // pads little more than over a whole file (112,400 g2p words through a pipe: the CPU time of
+  // --input within noise, a quarter of its memory). A file is one chunk.
+  const auto chunk = static_cast<size_t>(batch_size * std::max(32, 8 * kernels::gemm_threads()));
+  auto translate = [&](std::ostream& os) {
+    int64_t done = 0;
+    for (std::vector<std::string> lines; !(lines = input.next(chunk)).empty();) {
+      const std::vector<Translation> out = translate_lines(model, lines, batch_size, options);
+      for (size_t i = 0; i < out.size(); ++i)
+        warn_if_cut(out[i], input.name(), input.first_number() + static_cast<int64_t>(i),
+                    model.config);
+      write_translations(os, out, o, options.n_best, done);
+      done += static_cast<int64_t>(lines.size());
+      os.flush();  // the answers to what has arrived go out now, not when a buffer fills
+    }
+  };
   if (o.output.empty() || o.output == "-")
-    write(std::cout);
+    translate(std::cout);
   else
-    io::write_file_atomically(o.output, write);
+    io::write_file_atomically(o.output, translate);  // complete or untouched, even when streamed
   return 0;
 }
 
@@ -170,13 +194,22 @@ int run_plot(const std::string& model_dir, const std::string& text, const std::s
              std::optional<int64_t> beam) {
   LoadedModel model = load_model_dir(model_dir);
   check(data::is_valid_utf8(text), "--text: invalid UTF-8");
+  check(model.config.get_string("model.attention") != "none",
+        "the model has attention none: there are no weights to plot");
   if (beam) model.config.set("decode.beam_size", std::to_string(*beam), "--beam");
-  BeamOptions options = beam_options_from(model.config, true);
-  options.n_best = 1;
+  model.config.set("decode.n_best", "1", "plot-attention");  // it draws the best output only
+  const BeamOptions options = beam_options_from(model.config, true);
+  // Refused before the search, which takes long on such a sentence.
+  const size_t source_tokens = model.source_tokenizer->encode(text).size();
+  check(source_tokens <= kMaxPlotTokens, [&] {
+    return "--text: " + std::to_string(source_tokens) + " source tokens; plot-attention draws " +
+           "at most " + std::to_string(kMaxPlotTokens) + " on each axis: plot a shorter " +
+           "sentence, or read the weights from translate --attention-json";
+  });
   const Translation t = translate_lines(model, {text}, 1, options).at(0);
+  warn_if_cut(t, "--text", 1, model.config);
   const Output& best = t.outputs.at(0);
   check(!t.source_tokens.empty(), "--text: nothing to translate");
-  check(!best.attention.empty(), "the model has attention none: there are no weights to plot");
   io::write_file_atomically(output, [&](std::ostream& os) {
     os << attention_svg(t.source_tokens, best.tokens, best.attention);
   });
@@ -197,12 +230,24 @@ int run_vocab(const std::vector<std::string>& inputs, const std::string& output,
 }
 
 // Scores a hypothesis file against one or more reference files.
+// "-" is standard input, for one of them: it can be read once only.
 int run_eval(const std::string& hypotheses, const std::vector<std::string>& references,
              const std::vector<std::string>& metrics, bool json) {
-  eval::StreamNames names{hypotheses, references};
+  const auto from_stdin =
+      std::count(references.begin(), references.end(), "-") + (hypotheses == "-" ? 1 : 0);
+  check(from_stdin <= 1,
+        "-i/-r -: standard input can give the hypotheses or one reference stream, not two");
+  auto name = [](const std::string& path) { return path == "-" ? std::string("<stdin>") : path; };
+  auto read = [](const std::string& path) {
+    return path == "-" ? cli::LineSource(path).read_all() : data::read_lines(path);
+  };
+  eval::StreamNames names{name(hypotheses), {}};
   std::vector<std::vector<std::string>> streams;
-  for (const std::string& r : references) streams.push_back(data::read_lines(r));
-  const auto results = eval::evaluate(data::read_lines(hypotheses), streams, metrics, names);
+  for (const std::string& r : references) {
+    names.references.push_back(name(r));
+    streams.push_back(read(r));
+  }
+  const auto results = eval::evaluate(read(hypotheses), streams, metrics, names);
   std::cout << (json ? eval::to_json(results) + "\n" : eval::format_results(results));
   return 0;
 }
@@ -235,8 +280,10 @@ int main(int argc, char** argv) {
   CLI::App* translate_cmd = app.add_subcommand("translate", "translate lines with a trained model");
   translate_cmd->add_option("--model", t.model_dir, "the model folder written by tandem train")
       ->required();
-  translate_cmd->add_option("--input", t.input,
-                            "input file, one sentence per line (default: stdin)");
+  translate_cmd->add_option(
+      "--input", t.input,
+      "input file, one sentence per line (default: stdin; a pipe or terminal is "
+      "answered line by line as it arrives)");
   translate_cmd->add_option("--output", t.output,
                             "output file (default: stdout), written atomically");
   translate_cmd->add_option("--beam", t.beam, "beam size (decode.beam_size); 1 is greedy");
@@ -265,10 +312,12 @@ int main(int argc, char** argv) {
   bool eval_json = false;
   CLI::App* eval_cmd = app.add_subcommand(
       "eval", "score hypotheses against references (BLEU and chrF as sacreBLEU computes them)");
-  eval_cmd->add_option("--hypotheses,-i", eval_hypotheses, "one output per line")->required();
+  eval_cmd->add_option("--hypotheses,-i", eval_hypotheses, "one output per line (-: stdin)")
+      ->required();
   eval_cmd
       ->add_option("--references,-r", eval_references,
-                   "one or more reference files, line by line parallel to the hypotheses")
+                   "one or more reference files, line by line parallel to the hypotheses (one "
+                   "may be -: stdin)")
       ->required();
   eval_cmd->add_option("--metrics,-m", eval_metrics,
                        "any of bleu, chrf, chrf++, wer, per, exact (default: bleu chrf)");

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "data/batch.h"
+#include "data/utf8.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
 #include "train/training_data.h"
@@ -36,8 +37,15 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   std::vector<Translation> out(lines.size());
   std::vector<data::Example> examples(lines.size());
   std::vector<size_t> order;
+  // Memory and time grow with the source length (a 1 MB line once took 89 s and 12.9 GB): no
+  // caller, the server included, decodes more than this many source tokens of a line.
+  const auto max_tokens = static_cast<size_t>(m.config.get_int("decode.max_input_tokens"));
   for (size_t i = 0; i < lines.size(); ++i) {
     out[i].source_tokens = m.source_tokenizer->encode(lines[i]);
+    if (out[i].source_tokens.size() > max_tokens) {
+      out[i].truncated_from = out[i].source_tokens.size();
+      out[i].source_tokens.resize(max_tokens);
+    }
     examples[i].source = m.source_vocab.encode(out[i].source_tokens);
     examples[i].index = static_cast<int64_t>(i);
     if (examples[i].source.empty())
@@ -116,17 +124,22 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
 std::string format_attention(const Translation& t, const Output& o) {
   if (t.source_tokens.empty()) return "(empty input)\n";
   if (o.attention.empty()) return "(no attention: the model has attention none)\n";
+  // Widths count characters, and long tokens are cut between characters: a cut inside one
+  // would leave invalid UTF-8.
+  auto characters = [](const std::string& s) { return data::split_code_points(s); };
   size_t label = 0;
-  for (const std::string& s : o.tokens) label = std::max(label, s.size());
+  for (const std::string& s : o.tokens) label = std::max(label, characters(s).size());
   std::string out(label + 1, ' ');
   for (const std::string& s : t.source_tokens) {
-    std::string cell = s.substr(0, 5);
-    out += cell + std::string(6 - std::min<size_t>(cell.size(), 5), ' ');
+    const std::vector<std::string> cell = characters(s);
+    const size_t shown = std::min<size_t>(cell.size(), 5);
+    for (size_t k = 0; k < shown; ++k) out += cell[k];
+    out += std::string(6 - shown, ' ');
   }
   out += "\n";
   for (size_t r = 0; r < o.attention.size(); ++r) {
     const std::string& name = r < o.tokens.size() ? o.tokens[r] : "";
-    out += name + std::string(label + 1 - name.size(), ' ');
+    out += name + std::string(label + 1 - characters(name).size(), ' ');
     for (float w : o.attention[r]) {
       char cell[16];
       std::snprintf(cell, sizeof cell, "%.2f  ", w);

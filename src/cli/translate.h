@@ -20,11 +20,15 @@ struct Output {
 struct Translation {
   std::vector<std::string> source_tokens;
   std::vector<Output> outputs;  // n-best, best first; one empty output for an empty line
+  // The line's token count when it had more than decode.max_input_tokens and source_tokens
+  // holds the first that many only; 0 when nothing was cut.
+  size_t truncated_from = 0;
 };
 
 // Translates every line; an empty line gives an empty translation. Lines must be valid UTF-8
 // (checked by the caller, who knows the file and line). Decodes at the config's
-// decode.precision.
+// decode.precision, and at most decode.max_input_tokens source tokens of a line: a longer one
+// is cut (Translation::truncated_from), and the caller, who knows where it came from, warns.
 std::vector<Translation> translate_lines(const LoadedModel& model,
                                          const std::vector<std::string>& lines, int64_t batch_size,
                                          const BeamOptions& options);

@@ -355,6 +355,13 @@ std::vector<OptionSpec> make_registry() {
        .default_value = "10",
        .help = "tokens added to the output length limit (see decode.max_length_ratio)",
        .min = 0},
+      {.key = "decode.max_input_tokens",
+       .type = T::kInt,
+       .default_value = "1024",
+       .help = "source tokens decoded per line at most: a longer line is cut to its first this "
+               "many, with a warning naming it (time and memory grow with the length)",
+       .min = 1,
+       .max = 1 << 20},
       {.key = "decode.batch_size",
        .type = T::kInt,
        .default_value = "64",

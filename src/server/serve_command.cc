@@ -100,6 +100,9 @@ TranslateFn model_translator(const LoadedModel& model, int64_t max_batch) {
 int run_serve(const ServeCommandOptions& o) {
   LoadedModel model = load_model_dir(o.model_dir);
   if (!o.precision.empty()) model.config.set("decode.precision", o.precision, "--precision");
+  // Every request's search starts from the model's decode.* settings: a pair that no search can
+  // honour (decode.n_best above decode.beam_size) is an error now, not at each request.
+  beam_options_from(model.config, false);
   kernels::set_gemm_threads(o.threads);
   ServerOptions options;
   options.host = o.host;

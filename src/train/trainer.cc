@@ -155,6 +155,9 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
         "--resume and --overwrite together: --resume continues the folder's run, --overwrite "
         "removes it; give one");
   check_model_dir_option(config);
+  // Validation decodes with these settings: a bad pair (n_best above beam_size) fails now, not
+  // at the first validation after minutes of training.
+  beam_options_from(config, false);
   kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
   const bool precision_ok = kernels::set_gemm_precision(config.get_string("train.precision"));
   const std::string model_dir = config.get_string("train.model_dir");

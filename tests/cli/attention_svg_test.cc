@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "support/temp_dir.h"
+
 namespace tandem {
 namespace {
 
@@ -44,6 +46,25 @@ TEST(AttentionSvg, CharactersXmlForbidsAreReplaced) {
   EXPECT_NE(svg.find(">a\xEF\xBF\xBD"
                      "b</text>"),
             std::string::npos);
+}
+
+// At most kMaxPlotTokens tokens on each axis: a 900-token sentence once drew a picture 30,694
+// pixels wide (117 MB); beyond the limit the error names it and the axis.
+TEST(AttentionSvg, RefusesMoreTokensThanTheLimitOnEitherAxis) {
+  const std::vector<std::string> most(kMaxPlotTokens, "a"), more(kMaxPlotTokens + 1, "a");
+  const std::vector<std::vector<float>> w(kMaxPlotTokens + 1,
+                                          std::vector<float>(kMaxPlotTokens + 1, 0.5f));
+  const std::string svg = attention_svg(most, most, w);
+  EXPECT_EQ(count(svg, "class=\"cell\""), kMaxPlotTokens * kMaxPlotTokens);
+  EXPECT_LT(svg.size(), 10u << 20);
+  const std::string limit = std::to_string(kMaxPlotTokens);
+  const std::string source = testing::error_message([&] { attention_svg(more, most, w); });
+  EXPECT_NE(source.find(std::to_string(kMaxPlotTokens + 1) + " source tokens"), std::string::npos)
+      << source;
+  EXPECT_NE(source.find("at most " + limit), std::string::npos) << source;
+  const std::string output = testing::error_message([&] { attention_svg(most, more, w); });
+  EXPECT_NE(output.find(std::to_string(kMaxPlotTokens + 1) + " output tokens"), std::string::npos)
+      << output;
 }
 
 }  // namespace

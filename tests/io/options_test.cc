@@ -110,6 +110,7 @@ TEST(Options, RegistryDeclaresEveryOption) {
       {"train.log_file", Type::kString, "train_log.tsv"},
       {"decode.max_length_ratio", Type::kFloat, "2.0"},
       {"decode.max_length_offset", Type::kInt, "10"},
+      {"decode.max_input_tokens", Type::kInt, "1024"},
       {"decode.batch_size", Type::kInt, "64"},
       {"decode.precision", Type::kChoice, "fp32"},
       {"decode.beam_size", Type::kInt, "1"},

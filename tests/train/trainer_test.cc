@@ -308,6 +308,18 @@ TEST(Trainer, ValidationOptionsNeedADevSet) {
   EXPECT_NO_THROW(train(config, false));
 }
 
+// decode.n_best above decode.beam_size is refused before the first step, not at the first
+// validation (which decodes the dev set with them), and nothing is written.
+TEST(Trainer, BadSearchSettingsAreRefusedBeforeTraining) {
+  TempDir dir;
+  write_reverse_corpus(dir, "train", 30, 21);
+  write_reverse_corpus(dir, "dev", 5, 22);
+  Config config = tiny_config(dir, dir.file("m"), 8);
+  config.set("decode.n_best", "3", "test");
+  EXPECT_THAT_ERROR([&] { train(config, false); }, "decode.n_best 3 (test) is more than");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("m")));
+}
+
 // A run that fails leaves no loadable untrained model: a bad train.log_file is found before
 // anything is written, and a run that diverges before its first checkpoint or validation
 // leaves no model.safetensors (a random one used to be written before the first step).
