@@ -113,12 +113,18 @@ TEST(CliLimits, NBestBeyondTheBeamIsAnError) {
   EXPECT_EQ(fine.status, 0) << fine.err;
   EXPECT_EQ(fine.out.find("0 ||| "), 0u) << fine.out;  // two outputs of input 0
   EXPECT_NE(fine.out.find("\n0 ||| "), std::string::npos) << fine.out;
-  // A model trained without a dev set never searches in training, so its folder can hold them.
-  const std::string saved = testing::train_tiny_cli_model(dir, "saved", "--set decode.n_best=4");
+  // Training refuses such a pair before its first step (the folder's config would hold it).
+  const ProcessResult refused =
+      run_tandem("train --config " + dir.file("model.yaml") +
+                 " --set train.model_dir=" + dir.file("refused") + " --set decode.n_best=4");
+  expect_error(refused, "decode.n_best 4 (--set)");
+  // A folder whose config keeps 4 outputs of a beam of 4: a smaller --beam names its setting.
+  const std::string saved =
+      testing::train_tiny_cli_model(dir, "saved", "--set decode.n_best=4 --set decode.beam_size=4");
   ASSERT_FALSE(saved.empty());
-  expect_error(run_tandem("translate --model " + saved, "ab\n"), "decode.n_best 4 (");
-  expect_error(run_tandem("translate --model " + saved, "ab\n"), "config.yaml");
-  EXPECT_EQ(run_tandem("translate --beam 4 --model " + saved, "ab\n").status, 0);
+  expect_error(run_tandem("translate --beam 2 --model " + saved, "ab\n"), "decode.n_best 4 (");
+  expect_error(run_tandem("translate --beam 2 --model " + saved, "ab\n"), "config.yaml");
+  EXPECT_EQ(run_tandem("translate --model " + saved, "ab\n").status, 0);
   // plot-attention draws the best output only: the model's n_best does not matter.
   const ProcessResult plot =
       run_tandem("plot-attention --model " + saved + " --text ab --output " + dir.file("p.svg"));
