@@ -60,10 +60,15 @@ class PathTracker : public nlohmann::json_sax<json> {
   std::string path() const {
     std::string p;
     for (const Frame& f : frames_) {
-      if (f.array)
-        p += "[" + std::to_string(f.index) + "]";
-      else
-        p += (p.empty() ? "" : ".") + f.key;
+      // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) about "[" + std::string.
+      if (f.array) {
+        p += '[';
+        p += std::to_string(f.index);
+        p += ']';
+      } else {
+        if (!p.empty()) p += '.';
+        p += f.key;
+      }
     }
     return p;
   }
