@@ -129,6 +129,11 @@ std::string Server::body_too_large() const {
   return "the request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes";
 }
 
+std::string Server::request_too_slow() const {
+  return "the request was not received within " + std::to_string(options_.request_timeout.count()) +
+         " ms";
+}
+
 void Server::translate(const httplib::Request& req, httplib::Response& res,
                        const httplib::ContentReader& read_body) {
   std::string body;
@@ -144,10 +149,7 @@ void Server::translate(const httplib::Request& req, httplib::Response& res,
                         : read_body(receive);
   if (!read || multipart) DeadlineServer::close_after_response(res);  // what is left is unread
   if (too_large || res.status == 413) return send_error(res, 413, body_too_large());
-  if (DeadlineServer::request_timed_out())
-    return send_error(res, 408,
-                      "the request was not received within " +
-                          std::to_string(options_.request_timeout.count()) + " ms");
+  if (DeadlineServer::request_timed_out()) return send_error(res, 408, request_too_slow());
   if (!read) return send_error(res, 400, "the request body could not be read");
   if (multipart)
     return send_error(res, 415,
@@ -183,8 +185,7 @@ void Server::add_logging_and_errors() {
     else if (DeadlineServer::request_timed_out()) {
       res.status = 408;
       DeadlineServer::close_after_response(res);
-      message = "the request was not received within " +
-                std::to_string(options_.request_timeout.count()) + " ms";
+      message = request_too_slow();
     } else
       message = "the request could not be read as HTTP (status " + std::to_string(res.status) + ")";
     send_error(res, res.status, message);

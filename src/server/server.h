@@ -61,7 +61,8 @@ class Server {
   // POST /v1/translate: reads the body itself (see server.cc), decodes, answers.
   void translate(const httplib::Request& req, httplib::Response& res,
                  const httplib::ContentReader& read_body);
-  std::string body_too_large() const;
+  std::string body_too_large() const;    // the 413 message
+  std::string request_too_slow() const;  // the 408 message
 
   ServerOptions options_;
   nlohmann::json model_info_;
