@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "server/serve_command.h"
 #include "server/server.h"
 #include "server_fixture.h"
 
@@ -168,6 +169,32 @@ TEST(ServeRobustness, ClientsTricklingRequestsCannotHoldEveryThread) {
     EXPECT_EQ(reply.rfind("HTTP/1.1 408", 0), 0u) << reply;
     EXPECT_NE(reply.find("\"code\":408"), std::string::npos) << reply;
   }
+}
+
+TEST(ServeRobustness, RequestTimeoutIsAnOptionWithinSaneBounds) {
+  for (const auto& [value, ok] : {std::pair{"0.5", true},
+                                  {"3600", true},
+                                  {"0", false},
+                                  {"-1", false},
+                                  {"1e400", false},
+                                  {"ten", false}}) {
+    CLI::App app;
+    ServeCommandOptions o;
+    add_serve_command(app, o);
+    const std::vector<std::string> args = {"serve", "--request-timeout", value, "--model", "m"};
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    bool parsed = true;
+    try {
+      app.parse(reversed);
+    } catch (const CLI::ParseError&) {
+      parsed = false;
+    }
+    EXPECT_EQ(parsed, ok) << value;
+    if (ok && parsed) {
+      EXPECT_DOUBLE_EQ(o.request_timeout_s, std::stod(value));
+    }
+  }
+  EXPECT_EQ(ServeCommandOptions{}.request_timeout_s, 10.0);
 }
 
 }  // namespace
