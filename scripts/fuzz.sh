@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the fuzz preset: clang, AddressSanitizer + UBSan) and runs each
-# for a bounded time from its seed corpus in fuzz/corpus/<target>/. Fails on any crash,
+# for a bounded time from its seed corpus in fuzz/corpus/<target>/, with the tokens of
+# fuzz/dict/<target>.dict. Fails on any crash,
 # sanitizer report, leak, slow input or out-of-memory; the input that did it is left in
 # build/fuzz/artifacts/.
 #   scripts/fuzz.sh              every target, 60 s each
@@ -25,7 +26,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t for ${seconds}s"
   # One input may take 10 s at most and the process 2 GB; -max_len keeps inputs config-sized.
   log="build/fuzz/fuzz_$t.log"
-  if ! "build/fuzz/fuzz/fuzz_$t" "$work" "fuzz/corpus/$t" \
+  if ! "build/fuzz/fuzz/fuzz_$t" "$work" "fuzz/corpus/$t" -dict="fuzz/dict/$t.dict" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
     -artifact_prefix="build/fuzz/artifacts/$t-" -print_final_stats=1 >"$log" 2>&1; then
     tail -n 60 "$log"
