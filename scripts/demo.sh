@@ -4,7 +4,7 @@
 # never saw — with one attention matrix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh main
 cmake --preset release >/dev/null
 cmake --build --preset release --target tandem
 tandem=build/release/src/tandem

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "io/atomic_file.h"
+#include "io/yaml_stall_check.h"
 #include "tensor/error.h"
 
 namespace tandem {
@@ -120,6 +121,7 @@ Config load_config_string(const std::string& yaml, const std::string& name,
                           const std::vector<std::string>& overrides) {
   std::vector<YAML::Node> documents;
   try {
+    io::check_yaml_advances(yaml, name);  // before LoadAll, which would never return
     documents = YAML::LoadAll(yaml);
   } catch (const YAML::Exception& e) {
     std::string place = name;

@@ -328,7 +328,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
   json header;
   try {
     header = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     fail(path, std::string("the header is not valid JSON: ") + e.what());
   }
   if (!header.is_object()) fail(path, "the header must be a JSON object, got " + brief(header));

@@ -2,6 +2,7 @@
 #include "server/api.h"
 
 #include "data/utf8.h"
+#include "server/json_path.h"
 
 namespace tandem::server {
 namespace {
@@ -37,8 +38,9 @@ TranslateRequest parse_translate_request(const std::string& body, const ApiLimit
   json j;
   try {
     j = json::parse(body);
-  } catch (const json::parse_error& e) {
-    throw ApiError(400, std::string("invalid JSON: ") + e.what());
+  } catch (const json::exception& e) {  // parse_error; out_of_range for numbers like 1e400
+    const std::string field = json_error_path(body);
+    throw ApiError(400, (field.empty() ? "" : field + ": ") + "invalid JSON: " + e.what());
   }
   if (!j.is_object())
     throw ApiError(400, "the body must be a JSON object with an \"inputs\" array");

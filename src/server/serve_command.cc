@@ -52,6 +52,10 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
   cmd->add_option("--max-body-bytes", o.max_body_bytes,
                   "request body size (default 1048576; more: 413)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  cmd->add_option("--request-timeout", o.request_timeout_s,
+                  "seconds a client has to send a whole request (headers and body) once it has "
+                  "begun (default 10; slower: 408 and the connection is closed)")
+      ->check(CLI::Range(0.1, 3600.0));
   cmd->add_flag("--quiet", o.quiet, "no access log on stderr");
   return cmd;
 }
@@ -109,6 +113,8 @@ int run_serve(const ServeCommandOptions& o) {
   options.port = o.port;
   options.http_threads = o.http_threads;
   options.max_body_bytes = o.max_body_bytes;
+  options.request_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(o.request_timeout_s * 1000.0));
   options.batching.max_batch = o.max_batch;
   options.batching.batch_wait =
       std::chrono::microseconds(static_cast<int64_t>(o.batch_wait_ms * 1000.0));

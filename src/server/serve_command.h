@@ -25,7 +25,8 @@ struct ServeCommandOptions {
   int64_t max_inputs = 64;
   int64_t max_input_chars = 1000;
   int64_t max_body_bytes = 1 << 20;
-  bool quiet = false;  // no access log
+  double request_timeout_s = 10.0;  // to send a whole request once it has begun
+  bool quiet = false;               // no access log
 };
 
 // Adds the `serve` subcommand and its options to `app`; the values land in `o`.

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "server/deadline_server.h"
 #include "server/page.h"
 #include "tensor/error.h"
 
@@ -66,7 +67,9 @@ Server::Server(TranslateFn translate, nlohmann::json model_info, ServerOptions o
     : options_(std::move(options)),
       model_info_(std::move(model_info)),
       batcher_(std::move(translate), options_.batching, &metrics_),
-      http_(std::make_unique<httplib::Server>()) {
+      http_(std::make_unique<DeadlineServer>(ConnectionTimeouts{
+          .request = options_.request_timeout,
+          .idle_read = std::min(options_.request_timeout, std::chrono::milliseconds(5000))})) {
   model_info_["server"] = {{"max_batch", options_.batching.max_batch},
                            {"batch_wait_ms", options_.batching.batch_wait.count() / 1000.0},
                            {"max_queue", options_.batching.max_queue},
@@ -74,15 +77,15 @@ Server::Server(TranslateFn translate, nlohmann::json model_info, ServerOptions o
                            {"max_input_chars", options_.limits.max_input_chars},
                            {"max_beam", options_.limits.max_beam},
                            {"max_body_bytes", options_.max_body_bytes},
+                           {"request_timeout_ms", options_.request_timeout.count()},
                            {"default_beam", options_.defaults.beam},
                            {"default_n_best", options_.defaults.n_best}};
   const size_t threads = static_cast<size_t>(std::max(options_.http_threads, 1));
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Checked by the library against Content-Length before reading; chunked and compressed
+  // bodies are counted as they arrive (translate()).
   http_->set_payload_max_length(static_cast<size_t>(options_.max_body_bytes));
   http_->set_tcp_nodelay(true);
-  // Idle keep-alive connections hold a pool thread and delay shutdown by up to this long.
-  http_->set_keep_alive_timeout(2);
-  http_->set_keep_alive_max_count(1000);
   add_routes();
   add_logging_and_errors();
 }
@@ -114,23 +117,58 @@ void Server::add_routes() {
     res.set_header("Allow", "POST");
     send_error(res, 405, "use POST with a JSON body for /v1/translate");
   });
-  http_->Post("/v1/translate", [this](const httplib::Request& req, httplib::Response& res) {
-    try {
-      TranslateRequest r = parse_translate_request(req.body, options_.limits, options_.defaults);
-      BatchResult b;
-      if (!r.inputs.empty()) b = batcher_.submit(std::move(r.inputs), r.settings).get();
-      res.set_header(kBatchHeader, std::to_string(b.batch_sentences));
-      send_json(res, 200, dump_json(translate_response(b.translations, r.settings)));
-    } catch (const ApiError& e) {
-      send_error(res, e.status, e.what());
-    } catch (const QueueFull& e) {
-      metrics_.record_queue_rejection();
-      res.set_header("Retry-After", "1");
-      send_error(res, 503, std::string(e.what()) + "; retry later");
-    } catch (const std::exception& e) {
-      send_error(res, 500, std::string("translation failed: ") + e.what());
-    }
-  });
+  // With a content reader the library leaves the body to the handler: its own reading refuses
+  // form-urlencoded bodies over 8 KB (curl -d sends that content type), and does not bound
+  // chunked ones.
+  http_->Post("/v1/translate",
+              [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& read_body) { translate(req, res, read_body); });
+}
+
+std::string Server::body_too_large() const {
+  return "the request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes";
+}
+
+std::string Server::request_too_slow() const {
+  return "the request was not received within " + std::to_string(options_.request_timeout.count()) +
+         " ms";
+}
+
+void Server::translate(const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader& read_body) {
+  std::string body;
+  bool too_large = false;
+  const auto receive = [&](const char* data, size_t n) {
+    too_large = too_large || body.size() + n > static_cast<size_t>(options_.max_body_bytes);
+    if (!too_large) body.append(data, n);
+    return !too_large;
+  };
+  const bool multipart = req.is_multipart_form_data();
+  const bool read = multipart
+                        ? read_body([](const httplib::MultipartFormData&) { return true; }, receive)
+                        : read_body(receive);
+  if (!read || multipart) DeadlineServer::close_after_response(res);  // what is left is unread
+  if (too_large || res.status == 413) return send_error(res, 413, body_too_large());
+  if (DeadlineServer::request_timed_out()) return send_error(res, 408, request_too_slow());
+  if (!read) return send_error(res, 400, "the request body could not be read");
+  if (multipart)
+    return send_error(res, 415,
+                      "the body must be JSON (application/json), not multipart/form-data");
+  try {
+    TranslateRequest r = parse_translate_request(body, options_.limits, options_.defaults);
+    BatchResult b;
+    if (!r.inputs.empty()) b = batcher_.submit(std::move(r.inputs), r.settings).get();
+    res.set_header(kBatchHeader, std::to_string(b.batch_sentences));
+    send_json(res, 200, dump_json(translate_response(b.translations, r.settings)));
+  } catch (const ApiError& e) {
+    send_error(res, e.status, e.what());
+  } catch (const QueueFull& e) {
+    metrics_.record_queue_rejection();
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, std::string(e.what()) + "; retry later");
+  } catch (const std::exception& e) {
+    send_error(res, 500, std::string("translation failed: ") + e.what());
+  }
 }
 
 void Server::add_logging_and_errors() {
@@ -143,9 +181,12 @@ void Server::add_logging_and_errors() {
       message = "no such endpoint: " + req.method + " " + printable(req.path) +
                 "; try GET /, /health, /metrics, /v1/model or POST /v1/translate";
     else if (res.status == 413)
-      message =
-          "the request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes";
-    else
+      message = body_too_large();
+    else if (DeadlineServer::request_timed_out()) {
+      res.status = 408;
+      DeadlineServer::close_after_response(res);
+      message = request_too_slow();
+    } else
       message = "the request could not be read as HTTP (status " + std::to_string(res.status) + ")";
     send_error(res, res.status, message);
     return httplib::Server::HandlerResponse::Handled;
