@@ -86,8 +86,9 @@ class BackgroundTraining {
   bool waited_ = false;
 };
 
-// A corpus that makes steps of a few milliseconds, and a config that would run for hours.
-std::string write_setup(const TempDir& dir, int64_t max_steps) {
+// A corpus that makes steps of a few milliseconds (at hidden size 16), and a config that would
+// run for hours.
+std::string write_setup(const TempDir& dir, int64_t max_steps, int hidden = 16) {
   std::string src, tgt;
   for (int i = 0; i < 200; ++i) {
     std::string s;
@@ -97,14 +98,16 @@ std::string write_setup(const TempDir& dir, int64_t max_steps) {
   }
   dir.write("a.src", src);
   dir.write("a.tgt", tgt);
-  return dir.write("c.yaml", "data: {train_source: " + dir.file("a.src") +
-                                 ", train_target: " + dir.file("a.tgt") +
-                                 "}\nmodel: {embedding_size: 16, encoder: {hidden_size: 16}, "
-                                 "decoder: {hidden_size: 32}, dropout: 0.1}\n"
-                                 "train: {model_dir: " +
-                                 dir.file("model") + ", max_steps: " + std::to_string(max_steps) +
-                                 ", batch_size: 16, checkpoint_every: 1000, log_every: 1, "
-                                 "threads: 1, seed: 9}\n");
+  return dir.write(
+      "c.yaml",
+      "data: {train_source: " + dir.file("a.src") + ", train_target: " + dir.file("a.tgt") +
+          "}\nmodel: {embedding_size: 16, encoder: {hidden_size: " + std::to_string(hidden) +
+          "}, decoder: {hidden_size: " + std::to_string(2 * hidden) +
+          "}, dropout: 0.1}\n"
+          "train: {model_dir: " +
+          dir.file("model") + ", max_steps: " + std::to_string(max_steps) +
+          ", batch_size: 16, checkpoint_every: 1000, log_every: 1, "
+          "threads: 1, seed: 9}\n");
 }
 
 TEST(TrainInterrupt, SigintCheckpointsAndThePrintedCommandResumesToTheSameModel) {
@@ -143,6 +146,25 @@ TEST(TrainInterrupt, SigintCheckpointsAndThePrintedCommandResumesToTheSameModel)
   ASSERT_EQ(straight.status, 0) << straight.output;
   EXPECT_EQ(testing::read_file(dir.file("model/model.safetensors")),
             testing::read_file(dir.file("b/model.safetensors")));
+}
+
+// Ctrl+C twice: the second one does not wait for the step to end or a checkpoint to be written.
+// It is sent once the first has been taken (signals of one kind sent together merge into one),
+// during a step of a larger model (hundreds of milliseconds).
+TEST(TrainInterrupt, ASecondSigintStopsAtOnce) {
+  TempDir dir;
+  const std::string config = write_setup(dir, 1000000, 256);
+  BackgroundTraining run(config, dir.file("log.txt"));
+  ASSERT_GT(run.pid(), 0);
+  ASSERT_TRUE(run.wait_for("step 2 |")) << run.output();
+  kill(run.pid(), SIGINT);
+  ASSERT_TRUE(run.wait_for("stopping after the current step")) << run.output();
+  kill(run.pid(), SIGINT);
+  EXPECT_EQ(run.wait(), 130) << run.output();
+  const std::string out = run.output();
+  EXPECT_NE(out.find("SIGINT (Ctrl+C) again: stopping at once"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\ninterrupted: "), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("model/checkpoints"))) << out;
 }
 
 TEST(TrainInterrupt, ASecondTrainingIntoAFolderInUseFailsAtOnceAndSigtermStopsTheFirst) {
