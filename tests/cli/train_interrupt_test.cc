@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "support/tandem_process.h"
 #include "support/temp_dir.h"
 
 extern char** environ;
@@ -22,23 +23,9 @@ extern char** environ;
 namespace tandem {
 namespace {
 
+using testing::ProcessResult;
+using testing::run_tandem;
 using testing::TempDir;
-
-struct CommandResult {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult run_shell(const std::string& command) {
-  CommandResult r{-1, ""};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) r.output.append(buffer, n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 // A `tandem train` running in the background, its stderr going to a file.
 class BackgroundTraining {
@@ -136,14 +123,15 @@ TEST(TrainInterrupt, SigintCheckpointsAndThePrintedCommandResumesToTheSameModel)
   // allows), and run straight through in another folder: the same weights, bit for bit.
   const int64_t end = stopped_at + 6;
   write_setup(dir, end);
-  const CommandResult resumed = run_shell(resume[1].str());
-  ASSERT_EQ(resumed.status, 0) << resumed.output;
-  EXPECT_NE(resumed.output.find("resuming at step " + std::to_string(stopped_at)),
-            std::string::npos)
-      << resumed.output;
-  const CommandResult straight = run_shell(std::string(TANDEM_BINARY) + " train --config " +
-                                           config + " --set train.model_dir=" + dir.file("b"));
-  ASSERT_EQ(straight.status, 0) << straight.output;
+  const std::string binary = std::string(TANDEM_BINARY) + " ";
+  ASSERT_EQ(resume[1].str().rfind(binary, 0), 0u) << resume[1];  // this very program
+  const ProcessResult resumed = run_tandem(resume[1].str().substr(binary.size()));
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resuming at step " + std::to_string(stopped_at)), std::string::npos)
+      << resumed.err;
+  const ProcessResult straight =
+      run_tandem("train --config " + config + " --set train.model_dir=" + dir.file("b"));
+  ASSERT_EQ(straight.status, 0) << straight.err;
   EXPECT_EQ(testing::read_file(dir.file("model/model.safetensors")),
             testing::read_file(dir.file("b/model.safetensors")));
 }
@@ -173,27 +161,26 @@ TEST(TrainInterrupt, ASecondTrainingIntoAFolderInUseFailsAtOnceAndSigtermStopsTh
   BackgroundTraining first(config, dir.file("log.txt"));
   ASSERT_GT(first.pid(), 0);
   ASSERT_TRUE(first.wait_for("step 1 |")) << first.output();
-  const CommandResult second =
-      run_shell(std::string(TANDEM_BINARY) + " train --overwrite --config " + config);
-  EXPECT_EQ(second.status, 1) << second.output;
-  EXPECT_NE(second.output.find("error: the model folder " + dir.file("model") +
-                               " is in use by another training (pid " +
-                               std::to_string(first.pid()) + " on host "),
+  const ProcessResult second = run_tandem("train --overwrite --config " + config);
+  EXPECT_EQ(second.status, 1) << second.err;
+  EXPECT_NE(second.err.find("error: the model folder " + dir.file("model") +
+                            " is in use by another training (pid " + std::to_string(first.pid()) +
+                            " on host "),
             std::string::npos)
-      << second.output;
+      << second.err;
   kill(first.pid(), SIGTERM);
   EXPECT_EQ(first.wait(), 143) << first.output();
   EXPECT_NE(first.output().find("SIGTERM: stopping after the current step"), std::string::npos);
   // The first run's folder is whole: it translates, and a resume would go on.
   dir.write("in.txt", "abc\n");
-  const CommandResult translated = run_shell(std::string(TANDEM_BINARY) + " translate --model " +
-                                             dir.file("model") + " --input " + dir.file("in.txt"));
-  EXPECT_EQ(translated.status, 0) << translated.output;
+  const ProcessResult translated =
+      run_tandem("translate --model " + dir.file("model") + " --input " + dir.file("in.txt"));
+  EXPECT_EQ(translated.status, 0) << translated.err;
   // Without --resume or --overwrite a folder holding a run is refused, naming both.
-  const CommandResult again = run_shell(std::string(TANDEM_BINARY) + " train --config " + config);
+  const ProcessResult again = run_tandem("train --config " + config);
   EXPECT_EQ(again.status, 1);
-  EXPECT_NE(again.output.find("already holds a training run"), std::string::npos) << again.output;
-  EXPECT_NE(again.output.find("--overwrite"), std::string::npos) << again.output;
+  EXPECT_NE(again.err.find("already holds a training run"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("--overwrite"), std::string::npos) << again.err;
 }
 
 }  // namespace

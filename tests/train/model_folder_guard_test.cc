@@ -12,6 +12,7 @@
 #include "io/folder_lock.h"
 #include "io/model_dir.h"
 #include "io/safetensors.h"
+#include "support/reverse_corpus.h"
 #include "support/temp_dir.h"
 #include "tensor/rng.h"
 #include "train/checkpoint.h"
@@ -31,22 +32,6 @@ using testing::TempDir;
     EXPECT_NE(text_.find(part), std::string::npos) << "wanted '" << (part) << "' in: " << text_; \
   } while (false)
 
-// Reverse-task lines over a–f, lengths 1–6.
-void write_corpus(const TempDir& dir, const std::string& name, int n, uint64_t seed) {
-  Rng rng(seed);
-  std::string src, tgt;
-  for (int i = 0; i < n; ++i) {
-    std::vector<std::string> s;
-    const int len = 1 + static_cast<int>(rng.below(6));
-    for (int k = 0; k < len; ++k)
-      s.push_back(std::string(1, static_cast<char>('a' + rng.below(6))));
-    for (int k = 0; k < len; ++k) src += s[k] + (k + 1 < len ? " " : "\n");
-    for (int k = len - 1; k >= 0; --k) tgt += s[k] + (k > 0 ? " " : "\n");
-  }
-  dir.write(name + ".src", src);
-  dir.write(name + ".tgt", tgt);
-}
-
 Config config_for(const TempDir& dir, const std::string& model_dir, int64_t max_steps) {
   return load_config_string(
       "data: {train_source: " + dir.file("train.src") + ", train_target: " + dir.file("train.tgt") +
@@ -63,8 +48,8 @@ Config config_for(const TempDir& dir, const std::string& model_dir, int64_t max_
 struct Fixture {
   TempDir dir;
   Fixture() {
-    write_corpus(dir, "train", 40, 1);
-    write_corpus(dir, "dev", 6, 2);
+    testing::write_reverse_corpus(dir, "train", 40, 1);
+    testing::write_reverse_corpus(dir, "dev", 6, 2);
   }
   std::string model() const { return dir.file("m"); }
 };

@@ -16,6 +16,7 @@
 #include "io/model_manifest.h"
 #include "io/safetensors.h"
 #include "kernels/cpu/gemm.h"
+#include "support/reverse_corpus.h"
 #include "support/temp_dir.h"
 #include "train/training_data.h"
 
@@ -27,22 +28,6 @@ using testing::TempDir;
 // The Error's message must mention `part`.
 #define EXPECT_THAT_ERROR(f, part) \
   EXPECT_NE(testing::error_message(f).find(part), std::string::npos) << "wanted: " << part
-
-// Reverse task lines: "a b c" → "c b a", symbols a–f, lengths 1–6.
-void write_reverse_corpus(const TempDir& dir, const std::string& name, int n, uint64_t seed) {
-  Rng rng(seed);
-  std::string src, tgt;
-  for (int i = 0; i < n; ++i) {
-    std::vector<std::string> s;
-    const int len = 1 + static_cast<int>(rng.below(6));
-    for (int k = 0; k < len; ++k)
-      s.push_back(std::string(1, static_cast<char>('a' + rng.below(6))));
-    for (int k = 0; k < len; ++k) src += s[k] + (k + 1 < len ? " " : "\n");
-    for (int k = len - 1; k >= 0; --k) tgt += s[k] + (k > 0 ? " " : "\n");
-  }
-  dir.write(name + ".src", src);
-  dir.write(name + ".tgt", tgt);
-}
 
 Config tiny_config(const TempDir& dir, const std::string& model_dir, int64_t max_steps) {
   return load_config_string(
@@ -61,8 +46,8 @@ Config tiny_config(const TempDir& dir, const std::string& model_dir, int64_t max
 
 TEST(Trainer, ResumeContinuesBitForBit) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 100, 1);  // 7 batches an epoch: resume crosses epochs
-  write_reverse_corpus(dir, "dev", 20, 2);
+  testing::write_reverse_corpus(dir, "train", 100, 1);  // 7 batches an epoch: resume crosses epochs
+  testing::write_reverse_corpus(dir, "dev", 20, 2);
   // Uninterrupted: 17 steps. Interrupted: 8 steps (a checkpoint at 5 and one at the end, 8),
   // then resumed to 17. Dropout and scheduled sampling draw from the training Rng, and the
   // plateau schedule has state: all of it must come back.
@@ -93,8 +78,8 @@ TEST(Trainer, ResumeContinuesBitForBit) {
 
 TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 60, 3);
-  write_reverse_corpus(dir, "dev", 10, 4);
+  testing::write_reverse_corpus(dir, "train", 60, 3);
+  testing::write_reverse_corpus(dir, "dev", 10, 4);
   train(tiny_config(dir, dir.file("m"), 6), false);
   LoadedModel m = load_model_dir(dir.file("m"));
   BeamOptions options;
@@ -118,8 +103,8 @@ TEST(Trainer, ModelFolderLoadsAndTranslatesEmptyLinesToEmptyLines) {
 // are never dropped from the batches, with greedy search or beam search.
 TEST(Trainer, EveryLineIsTranslatedWhenMinLengthExceedsTheLengthLimit) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 15);
-  write_reverse_corpus(dir, "dev", 5, 16);
+  testing::write_reverse_corpus(dir, "train", 30, 15);
+  testing::write_reverse_corpus(dir, "dev", 5, 16);
   train(tiny_config(dir, dir.file("m"), 2), false);
   const LoadedModel m = load_model_dir(dir.file("m"));
   const std::vector<std::string> lines = {"a", "a b c d e f", "", "b", "c d"};
@@ -139,8 +124,8 @@ TEST(Trainer, EveryLineIsTranslatedWhenMinLengthExceedsTheLengthLimit) {
 // as on one thread.
 TEST(Trainer, TranslationIsTheSameOnOneOrTwoThreads) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 60, 5);
-  write_reverse_corpus(dir, "dev", 10, 6);
+  testing::write_reverse_corpus(dir, "train", 60, 5);
+  testing::write_reverse_corpus(dir, "dev", 10, 6);
   train(tiny_config(dir, dir.file("m"), 6), false);
   const LoadedModel m = load_model_dir(dir.file("m"));
   std::vector<std::string> lines = {"a b", "", "f e d c b a"};
@@ -169,8 +154,8 @@ TEST(Trainer, TranslationIsTheSameOnOneOrTwoThreads) {
 
 TEST(Trainer, ARunShorterThanTheValidationIntervalStillLeavesItsTrainedModel) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 40, 13);
-  write_reverse_corpus(dir, "dev", 5, 14);
+  testing::write_reverse_corpus(dir, "train", 40, 13);
+  testing::write_reverse_corpus(dir, "dev", 5, 14);
   Config config = tiny_config(dir, dir.file("m"), 3);
   config.set("train.valid_every", "500", "test");
   const TrainSummary s = train(config, false);
@@ -188,8 +173,8 @@ TEST(Trainer, ARunShorterThanTheValidationIntervalStillLeavesItsTrainedModel) {
 
 TEST(Trainer, ValidatesByAMetricOfTheDecodedDevSet) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 60, 9);
-  write_reverse_corpus(dir, "dev", 10, 10);
+  testing::write_reverse_corpus(dir, "train", 60, 9);
+  testing::write_reverse_corpus(dir, "dev", 10, 10);
   for (const char* metric : {"bleu", "chrf", "wer", "exact"}) {
     Config config = tiny_config(dir, dir.file(std::string("v_") + metric), 8);
     config.set("train.valid_metric", metric, "test");
@@ -203,15 +188,15 @@ TEST(Trainer, ValidatesByAMetricOfTheDecodedDevSet) {
 
 TEST(Trainer, ResumeWithoutCheckpointIsAnError) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 20, 5);
-  write_reverse_corpus(dir, "dev", 5, 6);
+  testing::write_reverse_corpus(dir, "train", 20, 5);
+  testing::write_reverse_corpus(dir, "dev", 5, 6);
   EXPECT_THAT_ERROR([&] { train(tiny_config(dir, dir.file("none"), 5), true); }, "no checkpoint");
 }
 
 TEST(ModelDir, MissingPieceOrWrongVersionIsAnErrorNamingIt) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 7);
-  write_reverse_corpus(dir, "dev", 5, 8);
+  testing::write_reverse_corpus(dir, "train", 30, 7);
+  testing::write_reverse_corpus(dir, "dev", 5, 8);
   train(tiny_config(dir, dir.file("m"), 2), false);
   std::filesystem::copy(dir.file("m"), dir.file("no_vocab"),
                         std::filesystem::copy_options::recursive);
@@ -228,8 +213,8 @@ TEST(ModelDir, MissingPieceOrWrongVersionIsAnErrorNamingIt) {
 
 TEST(ModelDir, FolderWithSentencePieceModelsIsSelfContainedAndTranslatesIdentically) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 60, 11);
-  write_reverse_corpus(dir, "dev", 10, 12);
+  testing::write_reverse_corpus(dir, "train", 60, 11);
+  testing::write_reverse_corpus(dir, "dev", 10, 12);
   data::SpmTrainOptions spm;
   spm.type = "bpe";
   spm.vocab_size = 12;
@@ -278,8 +263,8 @@ TEST(ModelDir, FolderWithSentencePieceModelsIsSelfContainedAndTranslatesIdentica
 // data is read, also when train() is called as a library.
 TEST(Trainer, MissingFilesAndBadModelFoldersNameTheirKeys) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 19);
-  write_reverse_corpus(dir, "dev", 5, 20);
+  testing::write_reverse_corpus(dir, "train", 30, 19);
+  testing::write_reverse_corpus(dir, "dev", 5, 20);
   Config config = tiny_config(dir, dir.file("m"), 2);
   config.set("data.dev_target", dir.file("missing.tgt"), "test");
   EXPECT_THAT_ERROR([&] { train(config, false); },
@@ -291,8 +276,8 @@ TEST(Trainer, MissingFilesAndBadModelFoldersNameTheirKeys) {
 // The options that act on validations are errors without a dev set, not silently idle.
 TEST(Trainer, ValidationOptionsNeedADevSet) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 21);
-  write_reverse_corpus(dir, "dev", 5, 22);
+  testing::write_reverse_corpus(dir, "train", 30, 21);
+  testing::write_reverse_corpus(dir, "dev", 5, 22);
   Config config = tiny_config(dir, dir.file("m"), 2);  // lr_schedule: plateau
   config.set("data.dev_source", "", "test");
   config.set("data.dev_target", "", "test");
@@ -312,8 +297,8 @@ TEST(Trainer, ValidationOptionsNeedADevSet) {
 // validation (which decodes the dev set with them), and nothing is written.
 TEST(Trainer, BadSearchSettingsAreRefusedBeforeTraining) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 21);
-  write_reverse_corpus(dir, "dev", 5, 22);
+  testing::write_reverse_corpus(dir, "train", 30, 21);
+  testing::write_reverse_corpus(dir, "dev", 5, 22);
   Config config = tiny_config(dir, dir.file("m"), 8);
   config.set("decode.n_best", "3", "test");
   EXPECT_THAT_ERROR([&] { train(config, false); }, "decode.n_best 3 (test) is more than");
@@ -325,8 +310,8 @@ TEST(Trainer, BadSearchSettingsAreRefusedBeforeTraining) {
 // leaves no model.safetensors (a random one used to be written before the first step).
 TEST(Trainer, AFailedRunLeavesNoUntrainedModel) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 17);
-  write_reverse_corpus(dir, "dev", 5, 18);
+  testing::write_reverse_corpus(dir, "train", 30, 17);
+  testing::write_reverse_corpus(dir, "dev", 5, 18);
   Config config = tiny_config(dir, dir.file("log"), 5);
   config.set("train.log_file", "nodir/x.tsv", "test");
   EXPECT_THAT_ERROR([&] { train(config, false); }, "nodir does not exist");
@@ -345,8 +330,8 @@ TEST(Trainer, AFailedRunLeavesNoUntrainedModel) {
 
 TEST(Trainer, ALogFileNamedLikeAModelFileIsAnError) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 19);
-  write_reverse_corpus(dir, "dev", 5, 20);
+  testing::write_reverse_corpus(dir, "train", 30, 19);
+  testing::write_reverse_corpus(dir, "dev", 5, 20);
   train(tiny_config(dir, dir.file("m"), 2), false);
   const std::string config_before = testing::read_file(dir.file("m/config.yaml"));
   for (const char* name :
@@ -363,7 +348,7 @@ TEST(Trainer, ALogFileNamedLikeAModelFileIsAnError) {
 // is an error naming its files, not a perfect dev loss of 0.
 TEST(Trainer, DevPairsWithAnEmptySideAreLeftOut) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 21);
+  testing::write_reverse_corpus(dir, "train", 30, 21);
   dir.write("dev.src", "a b\n\nc\n \n");
   dir.write("dev.tgt", "b a\nx\n\nx\n");
   const TrainingData data = load_training_data(tiny_config(dir, dir.file("m"), 2));
@@ -378,8 +363,8 @@ TEST(Trainer, DevPairsWithAnEmptySideAreLeftOut) {
 
 TEST(Trainer, ResumingAFinishedRunSaysThereIsNothingToDo) {
   TempDir dir;
-  write_reverse_corpus(dir, "train", 30, 23);
-  write_reverse_corpus(dir, "dev", 5, 24);
+  testing::write_reverse_corpus(dir, "train", 30, 23);
+  testing::write_reverse_corpus(dir, "dev", 5, 24);
   train(tiny_config(dir, dir.file("m"), 3), false);
   EXPECT_THAT_ERROR([&] { train(tiny_config(dir, dir.file("m"), 3), true); },
                     "nothing to do: " + dir.file("m") + " is already at step 3");
