@@ -165,11 +165,16 @@ LoadedModel load_model_dir(const std::string& dir) {
   // model that is in the page cache); a changed file explains a failed reading best, so its
   // error wins.
   std::future<void> verified = std::async(std::launch::async, [&] {
-    io::verify_checksums(dir, [&] {
+    io::verify_checksums(dir, [&](const std::string& name) {
       const std::string holder = io::folder_lock_holder(dir);
-      return holder.empty() ? std::string()
-                            : " (a training is writing into this folder now, " + holder +
-                                  ": if it was saving a better model, load again)";
+      if (!holder.empty())
+        return " (a training is writing into this folder now, " + holder +
+               ": if it was saving a better model, load again)";
+      // A training killed while it saved its best model leaves new weights beside the
+      // checksums of the ones before: resuming it writes them anew.
+      if (name != kWeightsFile) return std::string();
+      return std::string(" (if its training was stopped while saving the model, resuming it, ") +
+             "tandem train --resume, writes the checksums again)";
     });
   });
   LoadedModel loaded;

@@ -1,6 +1,7 @@
 // The checksum manifest: written after the files it covers, read back line by line at load.
 #include "io/model_manifest.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -24,7 +25,9 @@ void write_checksums(const std::string& dir, const std::vector<std::string>& nam
                         [&](std::ostream& os) { os << text; });
 }
 
-void verify_checksums(const std::string& dir, const std::function<std::string()>& busy_note) {
+void verify_checksums(const std::string& dir,
+                      const std::function<std::string(const std::string& name)>& busy_note,
+                      const std::vector<std::string>& unread) {
   const fs::path manifest = fs::path(dir) / kModelFolderChecksums;
   std::error_code ec;
   if (!fs::exists(manifest, ec)) return;
@@ -43,6 +46,7 @@ void verify_checksums(const std::string& dir, const std::function<std::string()>
              ": expected '<64 hex digits>  <file name>', as sha256sum writes it, got '" + line +
              "'";
     });
+    if (std::find(unread.begin(), unread.end(), name) != unread.end()) continue;
     const fs::path path = fs::path(dir) / name;
     check(fs::exists(path, ec), [&] {
       return "model folder " + dir + " has no " + name + ", which its " + kModelFolderChecksums +
@@ -52,7 +56,7 @@ void verify_checksums(const std::string& dir, const std::function<std::string()>
     check(actual == line.substr(0, 64), [&] {
       return "model folder " + dir + ": " + name + " was changed after training (its SHA-256 " +
              actual + " is not the " + line.substr(0, 64) + " that " + kModelFolderChecksums +
-             " recorded); restore the file tandem train wrote, or train again" + busy_note();
+             " recorded); restore the file tandem train wrote, or train again" + busy_note(name);
     });
   }
 }

@@ -15,8 +15,11 @@ void write_checksums(const std::string& dir, const std::vector<std::string>& nam
 
 // Checks every file the manifest lists against its SHA-256. A folder without a manifest (written
 // before tandem kept one) passes. A changed or missing file, or a malformed manifest line, is an
-// error naming the file. A mismatch's message ends with `busy_note()` (asked only then): a
+// error naming the file. A mismatch's message ends with `busy_note(name)` (asked only then): a
 // training rewrites the weights and then the manifest, and a load in between sees them differ.
-void verify_checksums(const std::string& dir, const std::function<std::string()>& busy_note);
+// Files named in `unread` are not checked (a caller that does not read them).
+void verify_checksums(const std::string& dir,
+                      const std::function<std::string(const std::string& name)>& busy_note,
+                      const std::vector<std::string>& unread = {});
 
 }  // namespace tandem::io

@@ -175,8 +175,11 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   std::vector<fs::path> earlier_run;
   if (resume) {
     // The vocabularies and SentencePiece models read below must be the ones trained with, and
-    // the model this config describes must be the one the checkpoint holds.
-    io::verify_checksums(model_dir, [] { return std::string(); });
+    // the model this config describes must be the one the checkpoint holds. The folder's weights
+    // are not read (the checkpoint's are), and a run killed between writing its best weights and
+    // the checksums left them differing: the manifest is written anew below.
+    io::verify_checksums(model_dir, [](const std::string&) { return std::string(); },
+                         {kModelFolderFiles[3]});
     const std::string saved = (fs::path(model_dir) / kModelFolderFiles[0]).string();
     check_resume_settings(load_config(saved), config, saved);
   } else {

@@ -62,7 +62,7 @@ TEST(ModelFolderGuard, ASecondTrainingIntoAHeldFolderFailsNamingFolderAndHolder)
     EXPECT_CONTAINS(m, "the model folder " + f.model() + " is in use by another training");
     EXPECT_CONTAINS(m, "pid " + std::to_string(getpid()) + " on host ");
     EXPECT_NE(io::folder_lock_holder(f.model()), "");
-    // Translating from it is not prevented; the lock file is no part of the model.
+    // The refused run wrote nothing into the folder.
     EXPECT_FALSE(fs::exists(f.model() + "/config.yaml"));
   }
   EXPECT_EQ(io::folder_lock_holder(f.model()), "");
@@ -229,6 +229,26 @@ TEST(ModelFolderGuard, DamagedOrNonFiniteCheckpointsAreNamed) {
 }
 
 // A 1 MB dev line made every validation take 15 s; dev lines now obey the training limits.
+// A run killed between renaming its new best weights into place and writing the checksums
+// leaves weights the manifest does not list: loading says how to mend it, and resuming (which
+// reads the checkpoint's weights, not the folder's) goes ahead and writes the checksums anew.
+TEST(ModelFolderGuard, WeightsSavedWithoutTheirChecksumsAreMendedByResuming) {
+  Fixture f;
+  train(config_for(f.dir, f.model(), 6), false);  // checkpoints 3 and 6
+  fs::copy_file(f.model() + "/checkpoints/step-00000003/model.safetensors",
+                f.model() + "/model.safetensors", fs::copy_options::overwrite_existing);
+  const std::string m = error_message([&] { load_model_dir(f.model()); });
+  EXPECT_CONTAINS(m, "model.safetensors was changed after training");
+  EXPECT_CONTAINS(m, "tandem train --resume, writes the checksums again");
+  EXPECT_NO_THROW(train(config_for(f.dir, f.model(), 8), true));
+  EXPECT_NO_THROW(load_model_dir(f.model()));
+  // A changed vocabulary is still refused by a resume, and its message says nothing of resuming.
+  f.dir.write("m/source.vocab", "<pad>\n<unk>\n<s>\n</s>\nz\n");
+  const std::string vocab = error_message([&] { train(config_for(f.dir, f.model(), 10), true); });
+  EXPECT_CONTAINS(vocab, "source.vocab was changed after training");
+  EXPECT_EQ(vocab.find("--resume, writes"), std::string::npos) << vocab;
+}
+
 TEST(ModelFolderGuard, DevPairsBeyondTheLengthLimitsAreDroppedAndCounted) {
   Fixture f;
   std::string long_line;
