@@ -14,15 +14,16 @@
 
 #include "data/corpus.h"
 #include "data/line_reader.h"
-#include "data/utf8.h"
 #include "tensor/error.h"
 
 namespace tandem::cli {
 
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr size_t kReadSize = 1 << 16;
+// A line is held whole until its '\n' comes: without a bound, input with no line ends (a binary
+// file, /dev/zero) would grow it until memory ran out. Far above decode.max_input_tokens' reach.
+constexpr size_t kMaxLineBytes = 16 << 20;
 
 bool is_regular_file(int fd) {
   struct stat st {};
@@ -118,24 +119,21 @@ bool LineSource::take_line(std::vector<std::string>& lines) {
   if (error_) return false;
   const size_t newline = buffer_.find('\n', std::max(scanned_, start_));
   size_t end = newline, next_start = newline + 1;
+  const int64_t number = lines_read_ + static_cast<int64_t>(lines.size()) + 1;
+  if ((newline == std::string::npos ? buffer_.size() : newline) - start_ > kMaxLineBytes) {
+    error_ = data::file_location(name_, number) + "a line longer than " +
+             std::to_string(kMaxLineBytes >> 20) + " MiB (is the input text?)";
+    return false;
+  }
   if (newline == std::string::npos) {
     scanned_ = buffer_.size();
     if (!at_end_ || start_ == buffer_.size()) return false;
     end = next_start = buffer_.size();  // the last line, without '\n'
   }
   const std::string_view raw(buffer_.data() + start_, end - start_);
-  std::string_view line = raw;
-  const int64_t number = lines_read_ + static_cast<int64_t>(lines.size()) + 1;
-  size_t skipped = 0;  // bytes removed from the front, to report offsets within the raw line
-  if (number == 1 && line.starts_with(kByteOrderMark)) {
-    line.remove_prefix(kByteOrderMark.size());
-    skipped = kByteOrderMark.size();
-  }
-  if (line.ends_with('\r')) line.remove_suffix(1);
-  const size_t bad = data::find_invalid_utf8(line);
-  if (bad != std::string_view::npos) {
-    error_ = data::file_location(name_, number) + data::describe_invalid_utf8(raw, bad + skipped) +
-             "; the input must be UTF-8 encoded";
+  std::string_view line;
+  if (std::string error = data::clean_line(raw, number, name_, line); !error.empty()) {
+    error_ = std::move(error);
     return false;
   }
   lines.emplace_back(line);

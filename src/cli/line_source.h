@@ -19,8 +19,6 @@ class LineSource {
   LineSource(const LineSource&) = delete;
   LineSource& operator=(const LineSource&) = delete;
 
-  // Whether lines come as they arrive (pipe, terminal, socket) rather than from a regular file.
-  bool streaming() const { return stream_; }
   // "<stdin>" or the path: what error messages and warnings name.
   const std::string& name() const { return name_; }
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -180,6 +181,11 @@ int run_translate(const TranslateOptions& o) {
       write_translations(os, out, o, options.n_best, done);
       done += static_cast<int64_t>(lines.size());
       os.flush();  // the answers to what has arrived go out now, not when a buffer fills
+      // A full disk or a closed reader would otherwise end in a truncated output and status 0.
+      check(os.good(), [&] {
+        return "cannot write the translations to " + (o.output.empty() ? "<stdout>" : o.output) +
+               ": " + std::strerror(errno);
+      });
     }
   };
   if (o.output.empty() || o.output == "-")

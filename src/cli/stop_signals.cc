@@ -40,13 +40,16 @@ StopSignals::StopSignals(std::function<void(int signal)> on_signal) {
   action.sa_handler = on_stop_signal;
   action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
+  for (size_t i = 0; i < kSignals.size(); ++i) {
+    sigaction(kSignals[i], nullptr, &previous_[i]);
+    // A signal ignored from the start stays ignored: a shell runs background jobs with SIGINT
+    // ignored, and Ctrl+C at the terminal is not meant for them.
+    if (previous_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &action, nullptr);
+  }
 }
 
 StopSignals::~StopSignals() {
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  for (size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &previous_[i], nullptr);
   const char done = 0;
   [[maybe_unused]] const ssize_t n = write(stop_pipe[1], &done, 1);
   watcher_.join();

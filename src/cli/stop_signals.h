@@ -2,6 +2,9 @@
 // checkpoint, serve finishes the requests in flight).
 #pragma once
 
+#include <signal.h>
+
+#include <array>
 #include <functional>
 #include <thread>
 
@@ -14,12 +17,14 @@ namespace tandem::cli {
 class StopSignals {
  public:
   explicit StopSignals(std::function<void(int signal)> on_signal);
-  // Restores the default handlers and ends the watcher.
+  // Restores the handlers there were before and ends the watcher.
   ~StopSignals();
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
  private:
+  static constexpr std::array<int, 2> kSignals = {SIGINT, SIGTERM};
+  std::array<struct sigaction, 2> previous_{};
   std::thread watcher_;
 };
 

@@ -21,6 +21,21 @@ std::string file_location(const std::string& path, int64_t line) {
   return path + ":" + std::to_string(line) + ": ";
 }
 
+std::string clean_line(std::string_view raw, int64_t number, const std::string& name,
+                       std::string_view& line) {
+  line = raw;
+  size_t skipped = 0;  // bytes removed from the front, to report offsets within the raw line
+  if (number == 1 && line.starts_with(kByteOrderMark)) {
+    line.remove_prefix(kByteOrderMark.size());
+    skipped = kByteOrderMark.size();
+  }
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  const size_t bad = find_invalid_utf8(line);
+  if (bad == std::string_view::npos) return "";
+  return file_location(name, number) + describe_invalid_utf8(raw, bad + skipped) +
+         "; the text must be UTF-8 encoded";
+}
+
 void for_each_line(const std::string& path,
                    const std::function<void(std::string_view line, int64_t number)>& visit) {
   // A directory opens fine as a stream on Linux and then reads as empty: catch it first.
@@ -39,18 +54,9 @@ void for_each_line(const std::string& path,
   int64_t number = 0;
   while (std::getline(in, buffer)) {
     ++number;
-    std::string_view line = buffer;
-    size_t skipped = 0;  // bytes removed from the front, to report offsets within the file's line
-    if (number == 1 && line.starts_with(kByteOrderMark)) {
-      line.remove_prefix(kByteOrderMark.size());
-      skipped = kByteOrderMark.size();
-    }
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    size_t bad = find_invalid_utf8(line);
-    check(bad == std::string_view::npos, [&] {
-      return file_location(path, number) + describe_invalid_utf8(buffer, bad + skipped) +
-             "; the file must be UTF-8 encoded";
-    });
+    std::string_view line;
+    const std::string error = clean_line(buffer, number, path, line);
+    check(error.empty(), [&] { return error; });
     visit(line, number);
   }
   check(!in.bad(), [&] { return "cannot read '" + path + "': a read error occurred"; });

@@ -16,6 +16,12 @@ namespace tandem::data {
 void for_each_line(const std::string& path,
                    const std::function<void(std::string_view line, int64_t number)>& visit);
 
+// One raw line (without its '\n') as every reader gives it: without a trailing '\r' and, on line
+// 1, a UTF-8 byte order mark. Returns "" and sets `line`, or the error message of a line that is
+// not valid UTF-8, naming `name`, the line `number` and the byte.
+std::string clean_line(std::string_view raw, int64_t number, const std::string& name,
+                       std::string_view& line);
+
 // "path:line: ", the prefix of an error message about one line of a file.
 std::string file_location(const std::string& path, int64_t line);
 

@@ -56,6 +56,15 @@ FolderLock::FolderLock(const std::string& dir)
     check(fd_ >= 0, [&] { return "cannot create the lock file " + path_ + ": " + reason(errno); });
     if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
+      if (err == ENOLCK || err == EOPNOTSUPP) {
+        close(fd_);
+        fd_ = -1;
+        unlink(path_.c_str());
+        unlocked_reason_ = "the model folder " + dir + " cannot be locked (" + reason(err) +
+                           ": its file system has no flock); training without the guard against a "
+                           "second training into it";
+        return;
+      }
       const std::string holder = err == EWOULDBLOCK ? read_holder(fd_) : "";
       close(fd_);
       fd_ = -1;
@@ -79,8 +88,10 @@ FolderLock::FolderLock(const std::string& dir)
 }
 
 FolderLock::~FolderLock() {
-  unlink(path_.c_str());  // before the unlock: see the constructor
-  close(fd_);
+  if (fd_ >= 0) {
+    unlink(path_.c_str());  // before the unlock: see the constructor
+    close(fd_);
+  }
   std::error_code ec;
   if (made_dir_ && fs::is_empty(dir_, ec)) fs::remove(dir_, ec);
 }

@@ -19,8 +19,12 @@ class FolderLock {
   FolderLock(const FolderLock&) = delete;
   FolderLock& operator=(const FolderLock&) = delete;
 
+  // Why the folder could not be locked on a file system without flock (some NFS and FUSE
+  // mounts), where training goes ahead unprotected rather than not at all; "" when it is locked.
+  const std::string& unlocked_reason() const { return unlocked_reason_; }
+
  private:
-  std::string dir_, path_;
+  std::string dir_, path_, unlocked_reason_;
   int fd_ = -1;
   bool made_dir_ = false;
 };

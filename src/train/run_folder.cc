@@ -60,7 +60,8 @@ std::vector<fs::path> earlier_run_files(const std::string& dir,
       // A log in a subfolder: the log is tandem's, the subfolder (which its user made) is not.
       if (*log.begin() == name && log != name && entry.is_directory()) {
         holds_log = true;
-        if (fs::exists(fs::path(dir) / log, ec)) {
+        std::error_code missing;  // not `ec`, which reports the listing
+        if (fs::exists(fs::path(dir) / log, missing)) {
           own.push_back(fs::path(dir) / log);
           own_names.push_back(log.string());
         }
@@ -116,10 +117,6 @@ void check_resume_settings(const Config& saved, const Config& now, const std::st
     bool shapes = (key.starts_with("model.") && !dropout) || key == "data.source_tokenizer" ||
                   key == "data.target_tokenizer" || key == "data.min_frequency" ||
                   key == "data.max_vocab_size";
-    // A SentencePiece model path matters only to an spm tokenizer (the folder keeps its copy).
-    for (const std::string side : {"source", "target"})
-      if (key == "data." + side + "_spm_model")
-        shapes = now.get_string("data." + side + "_tokenizer") == "spm";
     if (!shapes || saved.get_text(key) == now.get_text(key)) continue;
     changed.push_back(key + ": " + saved.get_text(key) + " -> " + now.get_text(key) + " (" +
                       now.origin(key) + ")");

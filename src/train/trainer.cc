@@ -166,6 +166,7 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   // training into the folder fails here, at once.
   const io::FolderLock lock(model_dir);
   std::vector<std::string> notes;  // said once the progress display is up
+  if (!lock.unlocked_reason().empty()) notes.push_back("warning: " + lock.unlocked_reason());
   const std::string checkpoint = resume ? latest_checkpoint(model_dir, &notes) : "";
   check(!resume || !checkpoint.empty(), [&] {
     std::string skipped;

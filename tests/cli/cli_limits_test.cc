@@ -47,6 +47,16 @@ TEST(CliLimits, EvalReadsOneStreamFromStandardInput) {
   expect_error(run_tandem("eval -i - -r " + ref, "fine\n\xff\n"), "<stdin>:2");
 }
 
+// Translations that cannot be written (a full disk: /dev/full) are an error, not status 0 with
+// a truncated output.
+TEST(CliLimits, AnOutputThatCannotBeWrittenIsAnError) {
+  TempDir dir;
+  const std::string model = testing::train_tiny_cli_model(dir);
+  ASSERT_FALSE(model.empty());
+  expect_error(run_tandem("translate --model " + model + " > /dev/full", "ab\nc\n"),
+               "cannot write the translations to <stdout>: No space left on device");
+}
+
 // A line longer than decode.max_input_tokens is cut to it, with a warning naming the line; the
 // output keeps one line per input line.
 TEST(CliLimits, TranslateCutsLinesToMaxInputTokens) {

@@ -154,6 +154,26 @@ TEST(TrainInterrupt, ASecondStopSignalStopsAtOnce) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("model/checkpoints"))) << out;
 }
 
+// A training started with SIGINT ignored (a shell's background job) keeps ignoring it: Ctrl+C at
+// the terminal is not meant for it. SIGTERM still stops it cleanly.
+TEST(TrainInterrupt, AnIgnoredSigintStaysIgnored) {
+  TempDir dir;
+  const std::string config = write_setup(dir, 1000000);
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGINT, &ignore, &previous);  // inherited through posix_spawn and exec
+  BackgroundTraining run(config, dir.file("log.txt"));
+  sigaction(SIGINT, &previous, nullptr);
+  ASSERT_GT(run.pid(), 0);
+  ASSERT_TRUE(run.wait_for("step 2 |")) << run.output();
+  kill(run.pid(), SIGINT);
+  kill(run.pid(), SIGTERM);
+  EXPECT_EQ(run.wait(), 143) << run.output();
+  EXPECT_EQ(run.output().find("SIGINT"), std::string::npos) << run.output();
+  EXPECT_NE(run.output().find("\ninterrupted: "), std::string::npos) << run.output();
+}
+
 TEST(TrainInterrupt, ASecondTrainingIntoAFolderInUseFailsAtOnceAndSigtermStopsTheFirst) {
   TempDir dir;
   const std::string config = write_setup(dir, 1000000);

@@ -126,6 +126,13 @@ TEST(TranslateStream, StdinLinesAsInFiles) {
   const ProcessResult empty = run_tandem(translate, "");
   EXPECT_EQ(empty.status, 0) << empty.err;
   EXPECT_EQ(empty.out, "");
+  // Input without line ends (a binary file piped by mistake) is not held until memory runs out:
+  // the lines before it are answered, then the over-long line is an error naming it.
+  const ProcessResult endless = run_tandem(translate, "ab\n" + std::string(17 << 20, 'a'));
+  EXPECT_EQ(endless.status, 1);
+  EXPECT_EQ(endless.out, file.out.substr(0, file.out.find('\n') + 1));
+  EXPECT_NE(endless.err.find("error: <stdin>:2: a line longer than 16 MiB"), std::string::npos)
+      << endless.err;
 }
 
 }  // namespace
