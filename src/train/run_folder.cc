@@ -33,14 +33,18 @@ fs::path inside(const std::string& dir, const std::string& path) {
 }
 
 bool is_own_name(const std::string& name) {
-  std::vector<std::string> own(std::begin(kModelFolderFiles), std::end(kModelFolderFiles));
-  own.insert(own.end(), {kModelFolderChecksums, kCheckpointsFolder});
-  for (const std::string& o : own)
+  for (const std::string& o : own_folder_names())
     if (name == o || name.rfind(o + ".tmp.", 0) == 0) return true;  // io/atomic_file.h's leftovers
   return false;
 }
 
 }  // namespace
+
+std::vector<std::string> own_folder_names() {
+  std::vector<std::string> own(std::begin(kModelFolderFiles), std::end(kModelFolderFiles));
+  own.insert(own.end(), {kModelFolderChecksums, kCheckpointsFolder, kModelFolderLock});
+  return own;
+}
 
 std::vector<fs::path> earlier_run_files(const std::string& dir,
                                         const std::vector<std::string>& log_files, bool overwrite) {

@@ -11,6 +11,10 @@
 
 namespace tandem {
 
+// The names tandem gives the entries of a model folder: its files, the checksums, the checkpoints
+// folder and the lock.
+std::vector<std::string> own_folder_names();
+
 // The files of an earlier run in a folder a new run is to use: what tandem writes there (its
 // model files, checksums, checkpoints, the training logs that `log_files` name: this run's and
 // the earlier run's train.log_file). None: the folder is new, empty or holds other files only,

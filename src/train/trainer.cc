@@ -106,9 +106,7 @@ std::string training_log_path(const std::string& model_dir, const std::string& l
   const fs::path full = fs::weakly_canonical(fs::absolute(path));
   const fs::path inside = full.lexically_relative(dir);
   const std::string first = inside.empty() ? "" : inside.begin()->string();
-  std::vector<std::string> own(std::begin(kModelFolderFiles), std::end(kModelFolderFiles));
-  own.insert(own.end(), {kCheckpointsFolder, kModelFolderChecksums, kModelFolderLock});
-  for (const std::string& name : own)
+  for (const std::string& name : own_folder_names())
     check(first != name, [&] {
       return "train.log_file " + log_file + " clashes with the model folder's own " + name +
              " (in " + model_dir + "): give the log another name, such as train_log.tsv";
