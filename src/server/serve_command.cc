@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 
 #include "cli/stop_signals.h"
@@ -18,6 +19,24 @@
 #endif
 
 namespace tandem::server {
+namespace {
+
+// CLI::Range for a floating option that also refuses nan (every comparison with it is false, so
+// Range lets it through) and inf: the value becomes a duration, and neither has one.
+CLI::Validator finite_range(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value)) return "expected a number, not " + text;
+        if (!std::isfinite(value) || value < lo || value > hi)
+          return "expected a number from " + CLI::detail::to_string(lo) + " to " +
+                 CLI::detail::to_string(hi) + ", not " + text;
+        return {};
+      },
+      "FLOAT in [" + CLI::detail::to_string(lo) + " - " + CLI::detail::to_string(hi) + "]");
+}
+
+}  // namespace
 
 CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
   CLI::App* cmd = app.add_subcommand(
@@ -40,7 +59,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
   cmd->add_option("--batch-wait-ms", o.batch_wait_ms,
                   "extra time the first request of a batch waits for others (default 0: decode as "
                   "soon as the decoder is free; requests arriving meanwhile form the next batch)")
-      ->check(CLI::Range(0.0, 10000.0));
+      ->check(finite_range(0.0, 10000.0));
   cmd->add_option("--max-queue", o.max_queue,
                   "sentences waiting to be decoded before requests get 503 (default 1024)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
@@ -54,8 +73,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
   cmd->add_option("--request-timeout", o.request_timeout_s,
                   "seconds a client has to send a whole request (headers and body) once it has "
-                  "begun (default 10; slower: 408 and the connection is closed)")
-      ->check(CLI::Range(0.1, 3600.0));
+                  "begun, and to read a whole response (default 10; slower: the connection is "
+                  "closed, after a 408 for a request)")
+      ->check(finite_range(0.1, 3600.0));
   cmd->add_flag("--quiet", o.quiet, "no access log on stderr");
   return cmd;
 }

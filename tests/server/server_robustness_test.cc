@@ -177,6 +177,10 @@ TEST(ServeRobustness, RequestTimeoutIsAnOptionWithinSaneBounds) {
                                   {"0", false},
                                   {"-1", false},
                                   {"1e400", false},
+                                  {"nan", false},
+                                  {"NaN", false},
+                                  {"-nan", false},
+                                  {"inf", false},
                                   {"ten", false}}) {
     CLI::App app;
     ServeCommandOptions o;
@@ -195,6 +199,31 @@ TEST(ServeRobustness, RequestTimeoutIsAnOptionWithinSaneBounds) {
     }
   }
   EXPECT_EQ(ServeCommandOptions{}.request_timeout_s, 10.0);
+}
+
+TEST(ServeRobustness, BatchWaitRefusesValuesWithoutADuration) {
+  for (const auto& [value, ok] : {std::pair{"0", true},
+                                  {"2.5", true},
+                                  {"-1", false},
+                                  {"nan", false},
+                                  {"inf", false},
+                                  {"1e400", false}}) {
+    CLI::App app;
+    ServeCommandOptions o;
+    add_serve_command(app, o);
+    const std::vector<std::string> args = {"serve", "--batch-wait-ms", value, "--model", "m"};
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    std::string error;
+    try {
+      app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+      error = e.what();
+    }
+    EXPECT_EQ(error.empty(), ok) << value << ": " << error;
+    if (!ok) {
+      EXPECT_NE(error.find("--batch-wait-ms"), std::string::npos) << error;
+    }
+  }
 }
 
 }  // namespace
