@@ -1,5 +1,6 @@
 // The connection loop of DeadlineServer: keep-alive, a buffered socket stream whose reads wait
-// at most until the request's deadline, and a 408 for a request line that never finished.
+// at most until the request's deadline and stop at its byte limits, whose writes stop at the
+// response's deadline, and the answer for a request that could not be read whole.
 #include "server/deadline_server.h"
 
 #include <arpa/inet.h>
@@ -12,6 +13,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "server/api.h"
@@ -49,22 +52,33 @@ void address_of(int fd, bool peer, std::string& ip, int& port) {
   }
 }
 
+// Why a request's reading stopped short.
+enum class Failure { kNone, kTimedOut, kLineTooLarge, kHeadTooLarge, kBodyTooLarge };
+
 // A socket stream with a read buffer (the library reads request lines byte by byte) whose reads
-// give up at the current request's deadline.
+// give up at the current request's deadline or byte limits, and whose writes give up at the
+// current response's deadline.
 class DeadlineStream : public httplib::Stream {
  public:
-  DeadlineStream(int fd, const ConnectionTimeouts& t) : fd_(fd), timeouts_(t) {}
+  DeadlineStream(int fd, const ConnectionLimits& limits)
+      : fd_(fd), limits_(limits), body_limit_(body_wire_limit(limits.max_body_bytes)) {}
 
   void start_request() {
-    deadline_ = Clock::now() + timeouts_.request;
-    timed_out_ = false;
-    read_failed_ = false;
-    written_ = 0;
-    close_requested_ = false;
+    deadline_ = Clock::now() + limits_.request;
+    write_deadline_ = Clock::time_point::max();
+    failure_ = Failure::kNone;
+    read_failed_ = write_failed_ = close_requested_ = false;
+    written_ = head_bytes_ = body_bytes_ = line_bytes_ = 0;
+    head_done_ = false;
+    first_line_ = true;
+    previous_ = 0;
   }
+  const ConnectionLimits& limits() const { return limits_; }
   bool buffered() const { return begin_ < end_; }
-  bool timed_out() const { return timed_out_; }
-  bool read_failed() const { return read_failed_; }
+  Failure failure() const { return failure_; }
+  // The connection cannot carry another request: what follows on it cannot be told apart from
+  // the rest of this one, or the client stopped reading.
+  bool broken() const { return read_failed_ || write_failed_; }
   size_t written() const { return written_; }
   bool close_requested() const { return close_requested_; }
   void request_close() { close_requested_ = true; }
@@ -72,16 +86,33 @@ class DeadlineStream : public httplib::Stream {
   bool is_readable() const override {
     if (buffered()) return true;
     const auto left = std::chrono::ceil<milliseconds>(deadline_ - Clock::now());
-    if (left.count() > 0 && wait_for(fd_, POLLIN, std::min(left, timeouts_.idle_read))) return true;
-    // Either way the rest of the request is not coming: what follows on the connection
-    // cannot be told apart from it.
+    if (left.count() > 0 && wait_for(fd_, POLLIN, std::min(left, limits_.idle_read))) return true;
     read_failed_ = true;
-    timed_out_ = timed_out_ || left <= timeouts_.idle_read;
+    if (left <= limits_.idle_read && failure_ == Failure::kNone) failure_ = Failure::kTimedOut;
     return false;
   }
-  bool is_writable() const override { return wait_for(fd_, POLLOUT, timeouts_.write); }
+  // A response has until its deadline, counted from its first byte: a client reading a few
+  // bytes at a time cannot hold the thread longer than one that sends its request so.
+  bool is_writable() const override {
+    const auto end = write_deadline_ == Clock::time_point::max() ? Clock::now() + limits_.request
+                                                                 : write_deadline_;
+    const auto left = std::chrono::ceil<milliseconds>(end - Clock::now());
+    if (left.count() > 0 && wait_for(fd_, POLLOUT, std::min(left, limits_.write))) return true;
+    write_failed_ = true;
+    return false;
+  }
 
   ssize_t read(char* out, size_t size) override {
+    const size_t allowed =
+        head_done_ ? body_limit_ - body_bytes_ : limits_.max_head_bytes - head_bytes_;
+    if (allowed == 0) {
+      read_failed_ = true;
+      if (failure_ == Failure::kNone)
+        failure_ = head_done_    ? Failure::kBodyTooLarge
+                   : first_line_ ? Failure::kLineTooLarge
+                                 : Failure::kHeadTooLarge;
+      return -1;
+    }
     if (!buffered()) {
       if (!is_readable()) return -1;
       ssize_t n;
@@ -92,20 +123,31 @@ class DeadlineStream : public httplib::Stream {
       begin_ = 0;
       end_ = static_cast<size_t>(n);
     }
-    const size_t n = std::min(size, end_ - begin_);
+    const size_t n = std::min({size, end_ - begin_, allowed});
     std::memcpy(out, buffer_.data() + begin_, n);
     begin_ += n;
+    count(out, n);
     return static_cast<ssize_t>(n);
   }
 
+  // Writes all of `data` or fails: the library ignores the count when it writes the headers.
   ssize_t write(const char* data, size_t size) override {
-    if (!is_writable()) return -1;
-    ssize_t n;
-    do {
-      n = ::send(fd_, data, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n > 0) written_ += static_cast<size_t>(n);
-    return n;
+    if (write_deadline_ == Clock::time_point::max())
+      write_deadline_ = Clock::now() + limits_.request;
+    size_t sent = 0;
+    while (sent < size) {
+      if (!is_writable()) return -1;
+      // Not blocking: a blocking send would wait for the client beyond the deadline.
+      const ssize_t n = ::send(fd_, data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+      if (n <= 0) {
+        write_failed_ = true;
+        return -1;
+      }
+      sent += static_cast<size_t>(n);
+      written_ += static_cast<size_t>(n);
+    }
+    return static_cast<ssize_t>(size);
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -117,13 +159,44 @@ class DeadlineStream : public httplib::Stream {
   socket_t socket() const override { return fd_; }
 
  private:
+  // Counts the bytes handed to the library, watching for the blank line that ends the headers
+  // (CRLF, or a bare LF: at worst the library reads a few more header lines within the body's
+  // limit).
+  void count(const char* data, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (head_done_) {
+        body_bytes_ += n - i;
+        return;
+      }
+      ++head_bytes_;
+      const char c = data[i];
+      if (c == '\n') {
+        const bool blank = line_bytes_ == 0 || (line_bytes_ == 1 && previous_ == '\r');
+        head_done_ = blank && !first_line_;
+        first_line_ = false;
+        line_bytes_ = 0;
+      } else {
+        ++line_bytes_;
+      }
+      previous_ = c;
+    }
+  }
+
   int fd_;
-  const ConnectionTimeouts& timeouts_;
-  Clock::time_point deadline_ = Clock::time_point::max();
-  mutable bool timed_out_ = false;    // a read failed at the request's deadline
-  mutable bool read_failed_ = false;  // a read failed (deadline or idle timeout)
+  const ConnectionLimits& limits_;
+  const size_t body_limit_;
+  Clock::time_point deadline_ = Clock::time_point::max();        // of the request
+  Clock::time_point write_deadline_ = Clock::time_point::max();  // of the response, once begun
+  mutable Failure failure_ = Failure::kNone;
+  mutable bool read_failed_ = false;   // a read failed (deadline, idle timeout or byte limit)
+  mutable bool write_failed_ = false;  // a write failed (deadline, idle timeout or error)
   size_t written_ = 0;
   bool close_requested_ = false;
+  // The request so far: the bytes of its request line and headers, of its body, of the header
+  // line being read, and that line's last byte.
+  size_t head_bytes_ = 0, body_bytes_ = 0, line_bytes_ = 0;
+  bool head_done_ = false, first_line_ = true;
+  char previous_ = 0;
   std::array<char, 4096> buffer_{};
   size_t begin_ = 0, end_ = 0;
 };
@@ -131,26 +204,77 @@ class DeadlineStream : public httplib::Stream {
 // The stream of the request being served on this thread (each connection stays on one).
 thread_local DeadlineStream* current_stream = nullptr;
 
-// For a client that never finished its request line: the library gives up without a response.
-void write_request_timeout(DeadlineStream& stream, milliseconds limit) {
-  const std::string body =
-      error_body(408, "the request was not received within " + std::to_string(limit.count()) +
-                          " ms; the connection is closed");
-  const std::string response =
-      "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\n"
-      "Content-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body;
+std::optional<Refusal> refusal_for(Failure failure, const ConnectionLimits& limits) {
+  switch (failure) {
+    case Failure::kTimedOut:
+      return Refusal{408, request_too_slow_message(limits.request)};
+    case Failure::kLineTooLarge:
+      return Refusal{414, head_too_large_message(limits.max_head_bytes)};
+    case Failure::kHeadTooLarge:
+      return Refusal{431, head_too_large_message(limits.max_head_bytes)};
+    case Failure::kBodyTooLarge:
+      return Refusal{413, body_too_large_message(limits.max_body_bytes)};
+    case Failure::kNone:
+      break;
+  }
+  return std::nullopt;
+}
+
+const char* reason(int status) {
+  switch (status) {
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    default:
+      return "Request Header Fields Too Large";
+  }
+}
+
+// For a request the library gave up on without a response (e.g. a request line that never
+// finished or never ended).
+void write_refusal(DeadlineStream& stream, const Refusal& r) {
+  const std::string body = error_body(r.status, r.message);
+  const std::string response = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) +
+                               "\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                               "Content-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body;
   stream.write(response.data(), response.size());
 }
 
 }  // namespace
 
-bool DeadlineServer::request_timed_out() { return current_stream && current_stream->timed_out(); }
+size_t body_wire_limit(size_t max_body_bytes) {
+  constexpr size_t kFraming = 64 * 1024;
+  const size_t most = std::numeric_limits<size_t>::max();
+  return max_body_bytes > (most - kFraming) / 2 ? most : 2 * max_body_bytes + kFraming;
+}
 
-DeadlineServer::DeadlineServer(ConnectionTimeouts timeouts) : timeouts_(timeouts) {
+std::string request_too_slow_message(milliseconds limit) {
+  return "the request was not received within " + std::to_string(limit.count()) +
+         " ms; the connection is closed";
+}
+
+std::string body_too_large_message(size_t max_body_bytes) {
+  return "the request body is larger than " + std::to_string(max_body_bytes) + " bytes";
+}
+
+std::string head_too_large_message(size_t max_head_bytes) {
+  return "the request line and headers are larger than " + std::to_string(max_head_bytes) +
+         " bytes; the connection is closed";
+}
+
+std::optional<Refusal> DeadlineServer::refusal() {
+  if (!current_stream) return std::nullopt;
+  return refusal_for(current_stream->failure(), current_stream->limits());
+}
+
+DeadlineServer::DeadlineServer(ConnectionLimits limits) : limits_(limits) {
   // Only for the Keep-Alive header the library writes; the loop below applies them.
-  set_keep_alive_timeout(std::chrono::ceil<std::chrono::seconds>(timeouts.keep_alive).count());
-  set_keep_alive_max_count(timeouts.keep_alive_max_requests);
+  set_keep_alive_timeout(std::chrono::ceil<std::chrono::seconds>(limits.keep_alive).count());
+  set_keep_alive_max_count(limits.keep_alive_max_requests);
 }
 
 void DeadlineServer::close_after_response(httplib::Response& res) {
@@ -159,14 +283,14 @@ void DeadlineServer::close_after_response(httplib::Response& res) {
 }
 
 bool DeadlineServer::process_and_close_socket(socket_t sock) {
-  DeadlineStream stream(sock, timeouts_);
+  DeadlineStream stream(sock, limits_);
   current_stream = &stream;
   bool ok = false;
-  for (size_t left = timeouts_.keep_alive_max_requests; left > 0; --left) {
+  for (size_t left = limits_.keep_alive_max_requests; left > 0; --left) {
     // Wait for the next request in short slices, so that stop() need not wait out idle
     // keep-alive connections.
     bool ready = stream.buffered();
-    for (auto end = Clock::now() + timeouts_.keep_alive; !ready && Clock::now() < end;) {
+    for (auto end = Clock::now() + limits_.keep_alive; !ready && Clock::now() < end;) {
       if (svr_sock_ == INVALID_SOCKET) break;
       ready = wait_for(sock, POLLIN, milliseconds(50));
     }
@@ -174,9 +298,9 @@ bool DeadlineServer::process_and_close_socket(socket_t sock) {
     stream.start_request();
     bool closed = false;
     ok = process_request(stream, left == 1, closed, nullptr);
-    if (!ok && stream.timed_out() && stream.written() == 0)
-      write_request_timeout(stream, timeouts_.request);
-    if (!ok || closed || stream.close_requested() || stream.read_failed()) break;
+    if (const auto r = refusal_for(stream.failure(), limits_); r && !ok && stream.written() == 0)
+      write_refusal(stream, *r);
+    if (!ok || closed || stream.close_requested() || stream.broken()) break;
   }
   current_stream = nullptr;
   ::shutdown(sock, SHUT_RDWR);

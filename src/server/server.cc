@@ -67,9 +67,10 @@ Server::Server(TranslateFn translate, nlohmann::json model_info, ServerOptions o
     : options_(std::move(options)),
       model_info_(std::move(model_info)),
       batcher_(std::move(translate), options_.batching, &metrics_),
-      http_(std::make_unique<DeadlineServer>(ConnectionTimeouts{
+      http_(std::make_unique<DeadlineServer>(ConnectionLimits{
           .request = options_.request_timeout,
-          .idle_read = std::min(options_.request_timeout, std::chrono::milliseconds(5000))})) {
+          .idle_read = std::min(options_.request_timeout, std::chrono::milliseconds(5000)),
+          .max_body_bytes = static_cast<size_t>(options_.max_body_bytes)})) {
   model_info_["server"] = {{"max_batch", options_.batching.max_batch},
                            {"batch_wait_ms", options_.batching.batch_wait.count() / 1000.0},
                            {"max_queue", options_.batching.max_queue},
@@ -126,12 +127,7 @@ void Server::add_routes() {
 }
 
 std::string Server::body_too_large() const {
-  return "the request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes";
-}
-
-std::string Server::request_too_slow() const {
-  return "the request was not received within " + std::to_string(options_.request_timeout.count()) +
-         " ms";
+  return body_too_large_message(static_cast<size_t>(options_.max_body_bytes));
 }
 
 void Server::translate(const httplib::Request& req, httplib::Response& res,
@@ -149,7 +145,8 @@ void Server::translate(const httplib::Request& req, httplib::Response& res,
                         : read_body(receive);
   if (!read || multipart) DeadlineServer::close_after_response(res);  // what is left is unread
   if (too_large || res.status == 413) return send_error(res, 413, body_too_large());
-  if (DeadlineServer::request_timed_out()) return send_error(res, 408, request_too_slow());
+  if (const auto refusal = DeadlineServer::refusal())
+    return send_error(res, refusal->status, refusal->message);
   if (!read) return send_error(res, 400, "the request body could not be read");
   if (multipart)
     return send_error(res, 415,
@@ -182,10 +179,10 @@ void Server::add_logging_and_errors() {
                 "; try GET /, /health, /metrics, /v1/model or POST /v1/translate";
     else if (res.status == 413)
       message = body_too_large();
-    else if (DeadlineServer::request_timed_out()) {
-      res.status = 408;
+    else if (const auto refusal = DeadlineServer::refusal()) {
+      res.status = refusal->status;
       DeadlineServer::close_after_response(res);
-      message = request_too_slow();
+      message = refusal->message;
     } else
       message = "the request could not be read as HTTP (status " + std::to_string(res.status) + ")";
     send_error(res, res.status, message);

@@ -27,8 +27,9 @@ struct ServerOptions {
   int port = 8080;                 // 0: any free port (see Server::port())
   int http_threads = 64;           // connections served at once; each waiting request holds one
   int64_t max_body_bytes = 1 << 20;
-  // From a request's first byte to the end of its body; a slower client gets 408 and is
-  // disconnected, so that trickling clients cannot hold the HTTP threads.
+  // From a request's first byte to the end of its body, and from a response's first byte to its
+  // last; a slower client is disconnected (with a 408 for its request), so that trickling
+  // clients cannot hold the HTTP threads.
   std::chrono::milliseconds request_timeout{10000};
   BatcherOptions batching;
   ApiLimits limits;
@@ -61,8 +62,7 @@ class Server {
   // POST /v1/translate: reads the body itself (see server.cc), decodes, answers.
   void translate(const httplib::Request& req, httplib::Response& res,
                  const httplib::ContentReader& read_body);
-  std::string body_too_large() const;    // the 413 message
-  std::string request_too_slow() const;  // the 408 message
+  std::string body_too_large() const;  // the 413 message
 
   ServerOptions options_;
   nlohmann::json model_info_;

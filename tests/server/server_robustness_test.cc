@@ -1,17 +1,21 @@
 // The HTTP service against awkward clients: JSON sent as a form (curl -d), bodies over the limit
-// however they are framed, numbers JSON cannot hold, and clients that trickle their requests
-// byte by byte to hold the server's threads.
+// however they are framed, numbers JSON cannot hold, clients that trickle their requests byte by
+// byte or read their responses a little at a time to hold the server's threads, and requests
+// whose headers never end.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "server/deadline_server.h"
 #include "server/serve_command.h"
 #include "server/server.h"
 #include "server_fixture.h"
@@ -169,6 +173,145 @@ TEST(ServeRobustness, ClientsTricklingRequestsCannotHoldEveryThread) {
     EXPECT_EQ(reply.rfind("HTTP/1.1 408", 0), 0u) << reply;
     EXPECT_NE(reply.find("\"code\":408"), std::string::npos) << reply;
   }
+}
+
+// A loopback connection to `port` (-1 when none could be made).
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+// Sends `request` (from a thread, as fast as the server reads it) and returns what the server
+// answers before it closes the connection or 5 s pass.
+std::string send_and_read(int port, const std::string& request) {
+  const int fd = connect_to(port);
+  if (fd < 0) return "no connection";
+  std::thread sender([&] {
+    for (size_t sent = 0; sent < request.size();) {
+      const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server closed the connection
+      sent += static_cast<size_t>(n);
+    }
+  });
+  std::string reply;
+  for (const auto end = Clock::now() + milliseconds(5000); Clock::now() < end;) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    reply.append(buffer, static_cast<size_t>(n));
+  }
+  ::shutdown(fd, SHUT_RDWR);  // ends a send still blocked on a full buffer
+  sender.join();
+  ::close(fd);
+  return reply;
+}
+
+TEST(ServeRobustness, RequestLineAndHeadersAreLimitedInBytes) {
+  FakeTranslator fake;
+  ServerOptions o;
+  o.request_timeout = milliseconds(1500);  // the fallback without a byte limit: 408
+  RunningServer s(fake.fn(), o);
+  const int port = s.server().port();
+  std::string many = "GET /health HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 2000; ++i)
+    many += "X-Filler-" + std::to_string(i) + ": " + std::string(40, 'v') + "\r\n";
+  many += "\r\n";  // about 120 KB of short headers: the library has no limit on their number
+  const std::pair<std::string, int> cases[] = {
+      {many, 431},
+      {"GET /health HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(1 << 20, 'v'), 431},
+      {"GET /" + std::string(1 << 20, 'p'), 414},
+  };
+  for (const auto& [request, status] : cases) {
+    const std::string reply = send_and_read(port, request);
+    EXPECT_EQ(reply.rfind("HTTP/1.1 " + std::to_string(status), 0), 0u) << reply.substr(0, 300);
+    EXPECT_NE(reply.find("\"code\":" + std::to_string(status)), std::string::npos) << reply;
+    EXPECT_NE(reply.find("larger than 65536 bytes"), std::string::npos) << reply;
+  }
+  // Headers within the limit are fine.
+  const std::string fine =
+      send_and_read(port, "GET /health HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(6000, 'v') +
+                              "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(fine.rfind("HTTP/1.1 200", 0), 0u) << fine;
+}
+
+TEST(ServeRobustness, AnyBodyIsLimitedInBytesOnTheWire) {
+  FakeTranslator fake;
+  ServerOptions o;
+  o.max_body_bytes = 4000;
+  o.request_timeout = milliseconds(1500);
+  RunningServer s(fake.fn(), o);
+  // Chunked to a path without a handler: the library would keep the whole body in memory.
+  std::string request = "POST /elsewhere HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 100; ++i) request += "800\r\n" + std::string(0x800, 'b') + "\r\n";
+  request += "0\r\n\r\n";  // 200 KB in all
+  const std::string reply = send_and_read(s.server().port(), request);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 300);
+  EXPECT_NE(reply.find("larger than 4000 bytes"), std::string::npos) << reply;
+}
+
+TEST(ServeRobustness, ClientsReadingResponsesSlowlyCannotHoldAThread) {
+  DeadlineServer http(ConnectionLimits{.request = milliseconds(300)});
+  http.new_task_queue = [] { return new httplib::ThreadPool(1); };  // one thread to hold
+  const std::string big(32 << 20, 'x');  // far more than the socket buffers hold
+  http.Get("/big", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(big, "text/plain");
+  });
+  http.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok", "text/plain");
+  });
+  const int port = http.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread serving([&] { http.listen_after_bind(); });
+
+  // Reads 16 KB every 50 ms (enough for the server to see progress) for at most 3 s, or until
+  // told to stop.
+  std::promise<void> reading;
+  std::atomic<bool> stop_reading = false;
+  auto slow = std::async(std::launch::async, [&] {
+    const int fd = connect_to(port);
+    const std::string request = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+    size_t received = 0;
+    bool told = false;
+    if (fd >= 0 && ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) > 0) {
+      for (const auto end = Clock::now() + milliseconds(3000);
+           Clock::now() < end && !stop_reading;) {
+        std::this_thread::sleep_for(milliseconds(50));
+        std::vector<char> buffer(16 * 1024);
+        const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) break;
+        if (n > 0) received += static_cast<size_t>(n);
+        if (received > 0 && !told) {
+          reading.set_value();
+          told = true;
+        }
+      }
+    }
+    if (!told) reading.set_value();
+    if (fd >= 0) ::close(fd);
+    return received;
+  });
+  reading.get_future().wait();
+
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(5, 0);
+  const auto start = Clock::now();
+  auto health = c.Get("/health");
+  const auto waited = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  ASSERT_TRUE(health) << httplib::to_string(health.error());
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(waited.count(), 2000) << "/health waited for the slow reader";
+  stop_reading = true;
+  EXPECT_LT(slow.get(), big.size());
+  http.stop();
+  serving.join();
 }
 
 TEST(ServeRobustness, RequestTimeoutIsAnOptionWithinSaneBounds) {
