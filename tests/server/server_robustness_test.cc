@@ -369,5 +369,22 @@ TEST(ServeRobustness, BatchWaitRefusesValuesWithoutADuration) {
   }
 }
 
+TEST(ServeRobustness, TheDefaultNBestIsClampedToASmallerRequestedBeamButANamedOneIsNot) {
+  FakeTranslator fake;
+  ServerOptions o;
+  o.defaults = {.beam = 4, .n_best = 4, .attention = false};
+  RunningServer s(fake.fn(), o);
+  // The model's n-best default meets the request's smaller beam: as many outputs as the beam.
+  auto r = post(s, R"({"inputs": ["ab"], "beam": 2})");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(json::parse(r->body)["outputs"][0]["n_best"].size(), 2u) << r->body;
+  // Asking for more outputs than the beam is a mistake the client can fix.
+  const auto [status, message] = status_and_message(post(s, R"({"inputs": ["ab"], "beam": 2,
+                                                                 "n_best": 3})"));
+  EXPECT_EQ(status, 400) << message;
+  EXPECT_EQ(message, "n_best: expected an integer from 1 to 2") << message;
+}
+
 }  // namespace
 }  // namespace tandem::server
