@@ -79,6 +79,7 @@ class DeadlineStream : public httplib::Stream {
   // The connection cannot carry another request: what follows on it cannot be told apart from
   // the rest of this one, or the client stopped reading.
   bool broken() const { return read_failed_ || write_failed_; }
+  bool write_failed() const { return write_failed_; }
   size_t written() const { return written_; }
   bool close_requested() const { return close_requested_; }
   void request_close() { close_requested_ = true; }
@@ -244,6 +245,27 @@ void write_refusal(DeadlineStream& stream, const Refusal& r) {
   stream.write(response.data(), response.size());
 }
 
+// Closes the connection. When the client may still be sending the rest of a request that was cut
+// short (too large, too slow, unread), first stops writing and reads what it sends for a moment:
+// closing with unread data resets the connection, and a reset can make the client fail its
+// writes or discard the answer before reading it.
+void close_connection(int fd, bool linger) {
+  if (linger && ::shutdown(fd, SHUT_WR) == 0) {
+    constexpr size_t kMostBytes = 256 * 1024;
+    const auto end = Clock::now() + milliseconds(250);
+    std::array<char, 4096> sink{};
+    for (size_t drained = 0; drained < kMostBytes;) {
+      const auto left = std::chrono::ceil<milliseconds>(end - Clock::now());
+      if (left.count() <= 0 || !wait_for(fd, POLLIN, left)) break;
+      const ssize_t n = ::recv(fd, sink.data(), sink.size(), 0);
+      if (n <= 0) break;  // the client is done (or gone)
+      drained += static_cast<size_t>(n);
+    }
+  }
+  ::shutdown(fd, SHUT_RDWR);
+  ::close(fd);
+}
+
 }  // namespace
 
 size_t body_wire_limit(size_t max_body_bytes) {
@@ -286,6 +308,7 @@ bool DeadlineServer::process_and_close_socket(socket_t sock) {
   DeadlineStream stream(sock, limits_);
   current_stream = &stream;
   bool ok = false;
+  bool cut_short = false;  // the loop ended with part of a request perhaps unread
   for (size_t left = limits_.keep_alive_max_requests; left > 0; --left) {
     // Wait for the next request in short slices, so that stop() need not wait out idle
     // keep-alive connections.
@@ -300,11 +323,13 @@ bool DeadlineServer::process_and_close_socket(socket_t sock) {
     ok = process_request(stream, left == 1, closed, nullptr);
     if (const auto r = refusal_for(stream.failure(), limits_); r && !ok && stream.written() == 0)
       write_refusal(stream, *r);
-    if (!ok || closed || stream.close_requested() || stream.broken()) break;
+    if (!ok || closed || stream.close_requested() || stream.broken()) {
+      cut_short = !stream.write_failed() && (!ok || stream.close_requested() || stream.broken());
+      break;
+    }
   }
   current_stream = nullptr;
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
+  close_connection(sock, cut_short);
   return ok;
 }
 
