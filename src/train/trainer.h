@@ -2,9 +2,11 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "io/options.h"
+#include "train/progress.h"
 
 namespace tandem {
 
@@ -24,6 +26,21 @@ struct TrainSummary {
   std::string checkpoint;
 };
 
+// What train() reports to TrainOptions::on_event, on the training thread: after every update
+// (kStep) and after every validation (kValidation, with the dev figures).
+struct TrainEvent {
+  enum class Kind { kStep, kValidation };
+  Kind kind = Kind::kStep;
+  int64_t step = 0, max_steps = 0;
+  int64_t epoch = 0;
+  double epoch_fraction = 0.0;  // how far into the epoch
+  double loss = 0.0;            // kStep: the batch's mean loss per target token
+  int64_t tokens = 0;           // kStep: the batch's target tokens
+  double learning_rate = 0.0;
+  Validation validation;  // kValidation
+  bool best = false;      // kValidation: the model was saved as the best so far
+};
+
 struct TrainOptions {
   // Continue from the newest checkpoint in train.model_dir. The folder's settings that shape the
   // model and its vocabularies must not have changed; train.* and decode.* may.
@@ -34,6 +51,9 @@ struct TrainOptions {
   // When set (by a signal handler's watcher, a caller's other thread), training stops after the
   // step in progress and writes a checkpoint to resume from; read once a step.
   const std::atomic<bool>* stop = nullptr;
+  // Called after every step and validation; an exception it throws ends training with a
+  // checkpoint written first (as a stop does) and is then rethrown from train().
+  std::function<void(const TrainEvent&)> on_event;
 };
 
 // Trains the model a config describes into config's train.model_dir, holding the folder's lock
