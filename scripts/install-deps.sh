@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh test       + the test suite, benchmarks and browser test (scripts/test.sh)
 #   scripts/install-deps.sh fuzz       + clang and libFuzzer (scripts/fuzz.sh)
 #   scripts/install-deps.sh examples   + what the example recipes use to draw heatmaps
+#   scripts/install-deps.sh python     + what `pip install .` needs to build the Python package
 #   scripts/install-deps.sh            every group
 # Groups combine (`main test`). Idempotent: when everything is present it prints nothing and
 # touches nothing.
@@ -32,13 +33,17 @@ fuzz=(
   clang                      # the fuzz preset's compiler (clang 14 on Debian 12)
   libclang-rt-14-dev         # libFuzzer and the sanitizer runtimes for -fsanitize=fuzzer
 )
+python=(
+  python3-venv               # a virtual environment to install the package into
+  python3-dev                # Python's headers, for the extension module
+)
 examples=(
   fonts-wqy-zenhei           # a CJK font, so attention heatmaps (SVG) show Chinese
   librsvg2-bin               # rsvg-convert: SVG heatmaps to PNG
 )
 
 groups=("$@")
-[ ${#groups[@]} -eq 0 ] && groups=(main test fuzz examples)
+[ ${#groups[@]} -eq 0 ] && groups=(main test fuzz examples python)
 packages=()
 for g in "${groups[@]}"; do
   case "$g" in
@@ -46,7 +51,8 @@ for g in "${groups[@]}"; do
     test) packages+=("${test[@]}") ;;
     fuzz) packages+=("${fuzz[@]}") ;;
     examples) packages+=("${examples[@]}") ;;
-    *) echo "error: unknown group '$g'; the groups are main, test, fuzz, examples" >&2; exit 1 ;;
+    python) packages+=("${python[@]}") ;;
+    *) echo "error: unknown group '$g'; the groups are main, test, fuzz, examples, python" >&2; exit 1 ;;
   esac
 done
 
