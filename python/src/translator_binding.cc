@@ -158,9 +158,14 @@ void bind_translator(nb::module_& m) {
           nb::arg("model_dir"), nb::arg("threads"), nb::arg("precision"))
       .def_prop_ro("threads", &Translator::threads)
       .def(
-          "config_text",
-          [](const Translator& t, const std::string& key) { return t.config().get_text(key); },
-          nb::arg("key"), "A setting of the model's config, as text.")
+          "batch_size",
+          [](const Translator& t, const Settings& settings, bool attention) {
+            const DecodeRequest request{
+                .settings = settings, .origin = "translate()", .attention = attention};
+            return t.decode_config(request).get_int("decode.batch_size");
+          },
+          nb::arg("settings"), nb::arg("attention"),
+          "Checks a call's settings (as translate does) and returns its decode.batch_size.")
       .def("translate", &translate, nb::arg("lines"), nb::arg("settings"), nb::arg("scores"),
            nb::arg("attention"))
       .def("score", &score, nb::arg("sources"), nb::arg("targets"));

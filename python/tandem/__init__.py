@@ -200,16 +200,16 @@ class Translator:
                 chunk answers sooner (1: each line as soon as it is read) and pads less well.
             The other arguments are translate()'s.
 
-        Settings are checked before the first line is read.
+        The settings are checked when translate_iterable is called, before a line is read.
         """
         settings = self._settings(beam_size, n_best, length_penalty, max_length_ratio,
                                   batch_size, options)
         scores = _check_bool("return_scores", return_scores)
         attention = _check_bool("return_attention", return_attention)
+        # The library checks the settings now, not when the first chunk has been read.
+        batch = self._impl.batch_size(settings, attention)
         if chunk_size is None:
-            batch = batch_size if batch_size is not None else int(
-                self._impl.config_text("decode.batch_size"))
-            chunk_size = max(1, batch) * _BATCHES_PER_CHUNK
+            chunk_size = batch * _BATCHES_PER_CHUNK
         chunk_size = _check_count("chunk_size", chunk_size, 1)
         if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
             raise Error(f"source: expected an iterable of str, got {_type_name(source)}")
