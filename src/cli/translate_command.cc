@@ -66,15 +66,20 @@ CLI::App* add_translate_command(CLI::App& app, TranslateCommandOptions& t) {
 int run_translate(const TranslateCommandOptions& o) {
   TranslatorOptions options;
   options.threads = o.threads;
-  const Translator translator(o.model_dir, options);
   DecodeRequest request;
   request.origin = "--set";
   request.attention = o.attention || o.alignment || o.attention_json;
   for (const std::string& set : o.sets) {
     auto [key, value] = split_override(set);
     check_override_section(key, "decode");
-    request.settings.emplace_back(std::move(key), std::move(value));
+    if (key == "decode.precision") {      // the Translator's, not a call's
+      Config().set(key, value, "--set");  // its error as for any other key
+      options.precision = value;
+    } else {
+      request.settings.emplace_back(std::move(key), std::move(value));
+    }
   }
+  const Translator translator(o.model_dir, options);
   // The flags' own errors name them: validated here, on the settings the --set ones give.
   Config config = translator.decode_config({request.settings, request.origin});
   if (o.beam) {
