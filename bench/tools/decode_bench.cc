@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/translate.h"
+#include "api/translate_lines.h"
 #include "data/corpus.h"
 #include "kernels/cpu/gemm.h"
 

@@ -54,7 +54,8 @@ class Translator {
 
   // The settings a request resolves to: the model's decode.* with the request's over them.
   // Errors (an unknown key, a bad value, n_best above beam_size, attention asked of a model with
-  // attention none) name the key and the request's origin.
+  // attention none, a decode.precision other than the translator's: the calls share its packed
+  // weights) name the key and the request's origin.
   Config decode_config(const DecodeRequest& request) const;
 
   // Translates every line (see translate_lines). Lines must be valid UTF-8; an invalid one is an

@@ -161,21 +161,30 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   return load_config_string(text.str(), path, overrides);
 }
 
+std::pair<std::string, std::string> split_override(const std::string& text) {
+  const auto equals = text.find('=');
+  const std::string_view key =
+      trim(std::string_view(text).substr(0, std::min(equals, text.size())));
+  if (equals == std::string::npos || key.empty()) {
+    throw Error("--set '" + text + "': expected key=value, e.g. --set model.cell=lstm");
+  }
+  return {std::string(key), std::string(trim(std::string_view(text).substr(equals + 1)))};
+}
+
+void check_override_section(std::string_view key, std::string_view section,
+                            std::string_view origin) {
+  if (!(key.starts_with(section) && key.size() > section.size() && key[section.size()] == '.')) {
+    throw Error(std::string(origin) + " " + std::string(key) + ": only " + std::string(section) +
+                ".* keys can be set here (" + relative_keys(std::string(section)) + ")");
+  }
+}
+
 void apply_overrides(Config& config, const std::vector<std::string>& overrides,
                      std::string_view section) {
   for (const std::string& override_text : overrides) {
-    const auto equals = override_text.find('=');
-    const std::string_view key =
-        trim(std::string_view(override_text).substr(0, std::min(equals, override_text.size())));
-    if (equals == std::string::npos || key.empty()) {
-      throw Error("--set '" + override_text + "': expected key=value, e.g. --set model.cell=lstm");
-    }
-    if (!section.empty() &&
-        !(key.starts_with(section) && key.size() > section.size() && key[section.size()] == '.')) {
-      throw Error("--set " + std::string(key) + ": only " + std::string(section) +
-                  ".* keys can be set here (" + relative_keys(std::string(section)) + ")");
-    }
-    config.set(key, trim(std::string_view(override_text).substr(equals + 1)), "--set");
+    const auto [key, value] = split_override(override_text);
+    if (!section.empty()) check_override_section(key, section, "--set");
+    config.set(key, value, "--set");
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "io/options.h"
@@ -27,6 +28,13 @@ Config load_config_string(const std::string& yaml, const std::string& name = "<c
 // model's other options are fixed, and setting them would silently do nothing.
 void apply_overrides(Config& config, const std::vector<std::string>& overrides,
                      std::string_view section = {});
+
+// The key and value of one "key=value" override (both trimmed); an error naming it without '='.
+std::pair<std::string, std::string> split_override(const std::string& text);
+// An error unless `key` is in `section` ("decode"), listing the section's keys; `origin` starts
+// the message ("--set decode.x: …").
+void check_override_section(std::string_view key, std::string_view section,
+                            std::string_view origin = "--set");
 
 // Writes config.to_yaml() to `path` atomically (io::write_file_atomically): the file holds the
 // old config or the new one, never a mix.

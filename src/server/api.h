@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/translate.h"
+#include "api/translation.h"
 #include "server/batcher.h"
 
 namespace tandem::server {

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/translate.h"
+#include "api/translation.h"
 #include "server/metrics.h"
 
 namespace tandem::server {

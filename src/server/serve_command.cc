@@ -1,4 +1,4 @@
-// SIGINT and SIGTERM stop the server as ordinary code (cli/stop_signals.h), after the requests in
+// SIGINT and SIGTERM stop the server as ordinary code (io/stop_signals.h), after the requests in
 // flight.
 #include "server/serve_command.h"
 
@@ -8,15 +8,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "cli/stop_signals.h"
-#include "decode/search_config.h"
-#include "kernels/cpu/gemm.h"
+#include "api/version.h"
+#include "io/stop_signals.h"
 #include "server/server.h"
 #include "tensor/error.h"
-
-#ifndef TANDEM_VERSION
-#define TANDEM_VERSION "unknown"
-#endif
 
 namespace tandem::server {
 namespace {
@@ -105,29 +100,31 @@ nlohmann::json model_info(const LoadedModel& model) {
         slot = model.config.get_string(key);
     }
   }
-  return {{"version", TANDEM_VERSION},
+  return {{"version", version()},
           {"model_format_version", kModelFormatVersion},
           {"source_vocab_size", model.source_vocab.size()},
           {"target_vocab_size", model.target_vocab.size()},
           {"config", std::move(config)}};
 }
 
-TranslateFn model_translator(const LoadedModel& model, int64_t max_batch) {
-  return [&model, max_batch](const std::vector<std::string>& lines, const SearchSettings& s) {
-    BeamOptions options = beam_options_from(model.config, s.attention);
-    options.beam_size = s.beam;
-    options.n_best = s.n_best;
-    return translate_lines(model, lines, max_batch, options);
+TranslateFn model_translator(const Translator& translator, int64_t max_batch) {
+  return [&translator, max_batch](const std::vector<std::string>& lines, const SearchSettings& s) {
+    DecodeRequest request;
+    request.settings = {{"beam_size", std::to_string(s.beam)},
+                        {"n_best", std::to_string(s.n_best)},
+                        {"batch_size", std::to_string(max_batch)}};
+    request.origin = "request";
+    request.attention = s.attention;
+    return translator.translate(lines, request);
   };
 }
 
 int run_serve(const ServeCommandOptions& o) {
-  LoadedModel model = load_model_dir(o.model_dir);
-  if (!o.precision.empty()) model.config.set("decode.precision", o.precision, "--precision");
   // Every request's search starts from the model's decode.* settings: a pair that no search can
-  // honour (decode.n_best above decode.beam_size) is an error now, not at each request.
-  beam_options_from(model.config, false);
-  kernels::set_gemm_threads(o.threads);
+  // honour (decode.n_best above decode.beam_size) is an error now (in the constructor), not at
+  // each request.
+  const Translator translator(o.model_dir, {.threads = o.threads, .precision = o.precision});
+  const LoadedModel& model = translator.model();
   ServerOptions options;
   options.host = o.host;
   options.port = o.port;
@@ -146,11 +143,11 @@ int run_serve(const ServeCommandOptions& o) {
   options.defaults.n_best = std::min(model.config.get_int("decode.n_best"), options.defaults.beam);
   options.access_log = o.quiet ? nullptr : stderr;
 
-  Server server(model_translator(model, o.max_batch), model_info(model), options);
+  Server server(model_translator(translator, o.max_batch), model_info(model), options);
   const int port = server.bind();
   std::atomic<bool> stopping = false;
   {
-    const cli::StopSignals signals([&](int signal) {
+    const io::StopSignals signals([&](int signal) {
       if (stopping.exchange(true)) return;  // one stop is enough
       std::fprintf(stderr, "tandem serve: %s received; finishing requests in flight\n",
                    signal == SIGINT ? "SIGINT" : "SIGTERM");

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "io/model_dir.h"
+#include "api/translator.h"
 #include "server/batcher.h"
 
 namespace tandem::server {
@@ -16,7 +16,7 @@ struct ServeCommandOptions {
   std::string model_dir;
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 1;        // CPU threads for the decoder's matrix products
+  int threads = 1;        // CPU threads for decoding (TranslatorOptions::threads)
   std::string precision;  // fp32 or bf16; empty: the model's decode.precision
   int http_threads = 64;
   int64_t max_batch = 32;
@@ -39,8 +39,8 @@ int run_serve(const ServeCommandOptions& o);
 // settings.
 nlohmann::json model_info(const LoadedModel& model);
 
-// translate_lines on `model` with the model's decode.* settings and the request's beam, n-best
-// and attention; at most max_batch sentences per search call.
-TranslateFn model_translator(const LoadedModel& model, int64_t max_batch);
+// `translator` with the model's decode.* settings and the request's beam, n-best and attention;
+// at most max_batch sentences per search call.
+TranslateFn model_translator(const Translator& translator, int64_t max_batch);
 
 }  // namespace tandem::server

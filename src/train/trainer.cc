@@ -3,6 +3,7 @@
 #include "train/trainer.h"
 
 #include <cmath>
+#include <exception>
 #include <filesystem>
 
 #include "data/batcher.h"
@@ -13,6 +14,7 @@
 #include "io/model_dir.h"
 #include "io/model_manifest.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cpu/packed_gemm.h"
 #include "tensor/error.h"
 #include "train/checkpoint.h"
 #include "train/clip.h"
@@ -156,8 +158,14 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   // Validation decodes with these settings: a bad pair (n_best above beam_size) fails now, not
   // at the first validation after minutes of training.
   beam_options_from(config, false);
-  kernels::set_gemm_threads(static_cast<int>(config.get_int("train.threads")));
-  const bool precision_ok = kernels::set_gemm_precision(config.get_string("train.precision"));
+  // This run's threads and precision, on this thread only: a program that also translates
+  // keeps its own. The BLAS's threads (builds without our kernel) are process-wide.
+  const int threads = static_cast<int>(config.get_int("train.threads"));
+  if (!kernels::has_packed_gemm()) kernels::set_gemm_threads(threads);
+  const kernels::ScopedGemmSettings gemm_settings(
+      threads, kernels::gemm_precision_from(config.get_string("train.precision")));
+  const bool precision_ok =
+      config.get_string("train.precision") != "bf16" || kernels::bf16_gemm_available();
   const std::string model_dir = config.get_string("train.model_dir");
   const std::string log_path = training_log_path(model_dir, config.get_string("train.log_file"));
   // Held until the run ends, before anything in the folder is read or written: a second
@@ -304,6 +312,19 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   summary.best_dev_loss = state.best_dev_loss;
   summary.best_dev_exact_match = state.best_dev_exact_match;
   bool stop = false;
+  // on_event's exception: it stops the run as a stop request does, and is rethrown once the
+  // checkpoint is written.
+  std::exception_ptr event_error;
+  auto report = [&](const TrainEvent& event) {
+    if (!options.on_event || event_error) return;
+    try {
+      options.on_event(event);
+    } catch (...) {
+      event_error = std::current_exception();
+      summary.interrupted = stop = true;
+    }
+  };
+  double last_rate = 0.0;  // the validation event's learning rate: the last step's
   // The folder's model appears with the first weights a finished step produced, with its config
   // and vocabularies: a run that fails before leaves no untrained model for translate to load.
   bool folder_written = resume;
@@ -343,6 +364,13 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
     }
     summary.validated = true;
     progress.on_validation(state.step, v, best);
+    report({.kind = TrainEvent::Kind::kValidation,
+            .step = state.step,
+            .max_steps = max_steps,
+            .epoch = state.epoch,
+            .learning_rate = last_rate,
+            .validation = v,
+            .best = best});
     if (patience > 0 && state.bad_validations >= patience) {
       progress.message("early stopping: no improvement in " + std::to_string(patience) +
                        " validations");
@@ -380,8 +408,17 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
       summary.last_loss = loss.value().item();
       progress.on_step(state.step, state.epoch, static_cast<double>(state.position) / plan.size(),
                        summary.last_loss, batch.target_tokens, lr);
+      last_rate = lr;
+      report({.kind = TrainEvent::Kind::kStep,
+              .step = state.step,
+              .max_steps = max_steps,
+              .epoch = state.epoch,
+              .epoch_fraction = static_cast<double>(state.position) / plan.size(),
+              .loss = summary.last_loss,
+              .tokens = batch.target_tokens,
+              .learning_rate = lr});
 
-      if (has_dev && state.step % valid_every == 0) run_validation();
+      if (has_dev && !event_error && state.step % valid_every == 0) run_validation();
       if (state.step % checkpoint_every == 0) save_state();
       if (stop || state.step >= max_steps) break;
     }
@@ -397,6 +434,7 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
     if (state.step > first_step && state.step % checkpoint_every != 0) save_state();
     if (!has_dev && state.step > first_step) save_folder_model();
     summary.checkpoint = latest_checkpoint(model_dir);
+    if (event_error) std::rethrow_exception(event_error);
     return summary;
   }
   // The last steps count too (and a run shorter than train.valid_every still leaves its model).
@@ -404,6 +442,7 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   if (state.step % checkpoint_every != 0) save_state();
   // Without a dev set the folder's model is the last one.
   if (!has_dev) save_folder_model();
+  if (event_error) std::rethrow_exception(event_error);  // from the last validation's event
   return summary;
 }
 

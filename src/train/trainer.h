@@ -37,8 +37,8 @@ struct TrainEvent {
   double loss = 0.0;            // kStep: the batch's mean loss per target token
   int64_t tokens = 0;           // kStep: the batch's target tokens
   double learning_rate = 0.0;
-  Validation validation;  // kValidation
-  bool best = false;      // kValidation: the model was saved as the best so far
+  Validation validation = {};  // kValidation
+  bool best = false;           // kValidation: the model was saved as the best so far
 };
 
 struct TrainOptions {
@@ -53,7 +53,7 @@ struct TrainOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called after every step and validation; an exception it throws ends training with a
   // checkpoint written first (as a stop does) and is then rethrown from train().
-  std::function<void(const TrainEvent&)> on_event;
+  std::function<void(const TrainEvent&)> on_event = nullptr;
 };
 
 // Trains the model a config describes into config's train.model_dir, holding the folder's lock

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "cli/translate.h"
+#include "api/translate_lines.h"
 #include "data/utf8.h"
 #include "io/model_dir.h"
 #include "support/tandem_process.h"

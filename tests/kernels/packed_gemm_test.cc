@@ -128,21 +128,24 @@ TEST(PackedGemm, Bf16StaysCloseToFp32) {
 
 TEST(PackedGemm, GemmRunsAtTheChosenPrecision) {
   if (!has_packed_gemm() || !has_bf16_gemm()) {
-    EXPECT_FALSE(has_packed_gemm() && set_gemm_precision(GemmPrecision::kBfloat16));
+    EXPECT_FALSE(bf16_gemm_available());
+    const ScopedGemmSettings bf16(0, GemmPrecision::kBfloat16);
+    EXPECT_EQ(gemm_precision(), GemmPrecision::kFloat32);  // bf16 where unavailable: fp32
     GTEST_SKIP() << "no AVX512_BF16 here";
   }
   Rng rng(3);
   const int64_t m = 20, n = 40, k = 50;
   const std::vector<float> a = random_values(m * k, rng), b = random_values(k * n, rng);
   for (GemmPrecision precision : {GemmPrecision::kFloat32, GemmPrecision::kBfloat16}) {
-    ASSERT_TRUE(set_gemm_precision(precision));
+    const ScopedGemmSettings settings(0, precision);
+    ASSERT_EQ(gemm_precision(), precision);
     const bool bf16 = precision == GemmPrecision::kBfloat16;
     std::vector<float> c(m * n);
     gemm(false, false, m, n, k, 1.0f, a.data(), b.data(), 0.0f, c.data());
     const std::vector<float> want = reference(false, false, m, n, k, 1.0f, a, b, 0.0f, c, bf16);
     for (int64_t i = 0; i < m * n; ++i) ASSERT_NEAR(c[i], want[i], 1e-4) << "bf16 " << bf16;
   }
-  set_gemm_precision(GemmPrecision::kFloat32);
+  EXPECT_EQ(gemm_precision(), GemmPrecision::kFloat32);  // the settings end with their scope
 }
 
 // A training step's loss and gradients are the same whether the graph keeps packed weights

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/translate.h"
+#include "api/translate_lines.h"
 #include "io/config.h"
 #include "server/server.h"
 #include "support/temp_dir.h"

@@ -54,12 +54,13 @@ httplib::Result post(const httplib::Client& c, const std::string& body) {
 
 TEST(ServeHttp, EndpointsWithARealModel) {
   TempDir dir;
-  const LoadedModel model = load_model_dir(testing::train_tiny_model(dir));
+  const Translator translator(testing::train_tiny_model(dir));
+  const LoadedModel& model = translator.model();
   ServerOptions o;
   FILE* log = std::tmpfile();
   o.access_log = log;
   o.defaults.beam = 1;
-  RunningServer s(model_translator(model, 32), o, model_info(model));
+  RunningServer s(model_translator(translator, 32), o, model_info(model));
   httplib::Client c = s.client();
 
   auto health = c.Get("/health");

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "cli/translate.h"
+#include "api/translate_lines.h"
 #include "data/spm_trainer.h"
 #include "io/config.h"
 #include "io/model_dir.h"

@@ -24,10 +24,10 @@ int& threads_setting() {
   return threads;
 }
 
-GemmPrecision g_precision = GemmPrecision::kFloat32;
-
-// ScopedGemmThreads' setting for its thread; 0: none, the process-wide one holds.
+// ScopedGemmSettings' settings for its thread; 0: none, the process-wide thread count and
+// fp32 hold. The precision is kept as 1 + GemmPrecision.
 thread_local int t_threads = 0;
+thread_local int t_precision = 0;
 
 // One relaxed add per product: nanoseconds beside the microseconds the smallest one takes.
 std::atomic<int64_t> g_multiply_adds{0};
@@ -72,7 +72,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alp
     // B packed per call: a copy of the operand, as the BLAS makes. Weights skip it through
     // gemm_packed with a PackedMatrix kept across calls (autodiff/packed_weights.h).
     thread_local PackedMatrix packed_b;
-    pack_right(trans_b, k, n, b, ldb, packed_b, g_precision == GemmPrecision::kBfloat16);
+    pack_right(trans_b, k, n, b, ldb, packed_b, gemm_precision() == GemmPrecision::kBfloat16);
     gemm_packed(trans_a, m, alpha, a, lda, packed_b, beta, c, ldc, threads);
     return;
   }
@@ -99,21 +99,27 @@ void set_gemm_threads(int threads) {
 
 int gemm_threads() { return t_threads > 0 ? t_threads : threads_setting(); }
 
-ScopedGemmThreads::ScopedGemmThreads(int threads) : previous_(t_threads) {
-  t_threads = std::max(threads, 1);
-}
-ScopedGemmThreads::~ScopedGemmThreads() { t_threads = previous_; }
-
-bool set_gemm_precision(GemmPrecision precision) {
-  const bool ok = precision == GemmPrecision::kFloat32 || (has_packed_gemm() && has_bf16_gemm());
-  g_precision = ok ? precision : GemmPrecision::kFloat32;
-  return ok;
+GemmPrecision gemm_precision() {
+  return t_precision > 0 ? static_cast<GemmPrecision>(t_precision - 1) : GemmPrecision::kFloat32;
 }
 
-bool set_gemm_precision(std::string_view name) {
-  return set_gemm_precision(name == "bf16" ? GemmPrecision::kBfloat16 : GemmPrecision::kFloat32);
+GemmPrecision gemm_precision_from(std::string_view name) {
+  return name == "bf16" ? GemmPrecision::kBfloat16 : GemmPrecision::kFloat32;
 }
 
-GemmPrecision gemm_precision() { return g_precision; }
+bool bf16_gemm_available() { return has_packed_gemm() && has_bf16_gemm(); }
+
+ScopedGemmSettings::ScopedGemmSettings(int threads, GemmPrecision precision)
+    : previous_threads_(t_threads), previous_precision_(t_precision) {
+  if (threads > 0) t_threads = threads;
+  if (precision == GemmPrecision::kBfloat16 && !bf16_gemm_available())
+    precision = GemmPrecision::kFloat32;
+  t_precision = 1 + static_cast<int>(precision);
+}
+
+ScopedGemmSettings::~ScopedGemmSettings() {
+  t_threads = previous_threads_;
+  t_precision = previous_precision_;
+}
 
 }  // namespace tandem::kernels

@@ -31,33 +31,40 @@ namespace detail {
 void count_multiply_adds(int64_t m, int64_t n, int64_t k);
 }  // namespace detail
 
-// Threads for one product (our kernel's, or the BLAS's without it).
-void set_gemm_threads(int threads);
-int gemm_threads();
-// While it lives, the calling thread's products (and the work shared like them) use `threads`
-// threads, whatever the process-wide setting: a worker decoding its own batches beside others
-// (translate_lines) multiplies on its own thread. Only for our packed kernel: the BLAS's
-// threads are process-wide.
-class ScopedGemmThreads {
- public:
-  explicit ScopedGemmThreads(int threads);
-  ~ScopedGemmThreads();
-  ScopedGemmThreads(const ScopedGemmThreads&) = delete;
-  ScopedGemmThreads& operator=(const ScopedGemmThreads&) = delete;
-
- private:
-  int previous_;
-};
-
-// The products' operand precision, process-wide: fp32, or bf16 — operands rounded to bf16,
-// products accumulated in fp32, twice the multiply-adds per instruction — where the CPU has
+// The products' operand precision: fp32, or bf16 — operands rounded to bf16, products
+// accumulated in fp32, twice the multiply-adds per instruction — where the CPU has
 // AVX512_BF16. Products against packed weights follow it at any batch size; the few products
 // left to sgemv (one row, no packed operand) stay fp32.
 enum class GemmPrecision { kFloat32, kBfloat16 };
-// Returns false, and keeps fp32, where bf16 is not available.
-bool set_gemm_precision(GemmPrecision precision);
 // By the option value "fp32" or "bf16" (train.precision, decode.precision).
-bool set_gemm_precision(std::string_view name);
+GemmPrecision gemm_precision_from(std::string_view name);
+// Whether bf16 products are available (this CPU and build); where not, bf16 means fp32.
+bool bf16_gemm_available();
+
+// The process-wide default thread count for one product (our kernel's, or the BLAS's without
+// it), until set: OpenBLAS's choice (OPENBLAS_NUM_THREADS, else every core). For programs that
+// own the process (benchmarks); a library user sets threads per Translator or training run.
+void set_gemm_threads(int threads);
+// The calling thread's settings: its ScopedGemmSettings', else the process-wide defaults (the
+// thread count above, fp32).
+int gemm_threads();
 GemmPrecision gemm_precision();
+
+// While it lives, the calling thread's products (and the work shared like them) use `threads`
+// threads (0: the current count) at `precision` (bf16 where unavailable: fp32), whatever other
+// threads use: two translators with their own settings in one process, and each worker decoding
+// its own batches beside others (translate_lines). The thread count holds for our packed kernel
+// only: the BLAS's threads are process-wide.
+class ScopedGemmSettings {
+ public:
+  ScopedGemmSettings(int threads, GemmPrecision precision);
+  ~ScopedGemmSettings();
+  ScopedGemmSettings(const ScopedGemmSettings&) = delete;
+  ScopedGemmSettings& operator=(const ScopedGemmSettings&) = delete;
+
+ private:
+  int previous_threads_;
+  int previous_precision_;
+};
 
 }  // namespace tandem::kernels

@@ -8,7 +8,7 @@
 #include <functional>
 #include <thread>
 
-namespace tandem::cli {
+namespace tandem::io {
 
 // While it lives, SIGINT and SIGTERM call on_signal(signal) on a watcher thread, once per signal
 // received. The handler itself only writes the signal's number into a pipe, which is
@@ -28,4 +28,4 @@ class StopSignals {
   std::thread watcher_;
 };
 
-}  // namespace tandem::cli
+}  // namespace tandem::io

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "cli/translate.h"
+#include "api/translation.h"
 #include "data/utf8.h"
 
 namespace tandem {

@@ -1,5 +1,5 @@
 // The signal pipe: handler writes a byte, the watcher thread reads it; a 0 byte ends the watcher.
-#include "cli/stop_signals.h"
+#include "io/stop_signals.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 
 #include "tensor/error.h"
 
-namespace tandem::cli {
+namespace tandem::io {
 
 namespace {
 
@@ -58,4 +58,4 @@ StopSignals::~StopSignals() {
   stop_pipe[0] = stop_pipe[1] = -1;
 }
 
-}  // namespace tandem::cli
+}  // namespace tandem::io

@@ -1,37 +1,44 @@
 // Translation: tokenise, sort by length, search batch by batch, put outputs back in order.
-#include "cli/translate.h"
+#include "api/translate_lines.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <exception>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <mutex>
 #include <thread>
 
 #include "data/batch.h"
-#include "data/utf8.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
 #include "train/training_data.h"
 
 namespace tandem {
 
-namespace {
-
-// Sets the process-wide GEMM precision to the config's decode.precision; where bf16 is
-// unavailable, warns once (not per server request) and keeps fp32.
-void use_decode_precision(const Config& config) {
-  static bool warned = false;
-  if (kernels::set_gemm_precision(config.get_string("decode.precision")) || warned) return;
-  std::fprintf(stderr,
-               "decode.precision bf16: this CPU or build has no AVX512_BF16 kernel; using fp32\n");
-  warned = true;
+// Warns once per process, not per server request or Translator.
+kernels::GemmPrecision decode_precision(const Config& config) {
+  const kernels::GemmPrecision wanted =
+      kernels::gemm_precision_from(config.get_string("decode.precision"));
+  if (wanted == kernels::GemmPrecision::kBfloat16 && !kernels::bf16_gemm_available()) {
+    static std::once_flag warned;
+    std::call_once(warned, [] {
+      std::fprintf(stderr,
+                   "decode.precision bf16: this CPU or build has no AVX512_BF16 kernel; using "
+                   "fp32\n");
+    });
+    return kernels::GemmPrecision::kFloat32;
+  }
+  return wanted;
 }
 
-}  // namespace
-
 std::vector<Translation> translate_lines(const LoadedModel& m,
+                                         const std::vector<std::string>& lines, int64_t batch_size,
+                                         const BeamOptions& options) {
+  return translate_lines(m, m.config, lines, batch_size, options);
+}
+
+std::vector<Translation> translate_lines(const LoadedModel& m, const Config& config,
                                          const std::vector<std::string>& lines, int64_t batch_size,
                                          const BeamOptions& options) {
   std::vector<Translation> out(lines.size());
@@ -39,7 +46,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   std::vector<size_t> order;
   // Memory and time grow with the source length (a 1 MB line once took 89 s and 12.9 GB): no
   // caller, the server included, decodes more than this many source tokens of a line.
-  const auto max_tokens = static_cast<size_t>(m.config.get_int("decode.max_input_tokens"));
+  const auto max_tokens = static_cast<size_t>(config.get_int("decode.max_input_tokens"));
   for (size_t i = 0; i < lines.size(); ++i) {
     out[i].source_tokens = m.source_tokenizer->encode(lines[i]);
     if (out[i].source_tokens.size() > max_tokens) {
@@ -57,7 +64,9 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return examples[a].source.size() < examples[b].source.size();
   });
-  use_decode_precision(m.config);
+  // On this thread and each worker's: the caller's thread count, the config's precision.
+  const kernels::GemmPrecision precision = decode_precision(config);
+  const kernels::ScopedGemmSettings settings(0, precision);
   auto decode_batch = [&](Graph& g, size_t begin) {
     std::vector<const data::Example*> rows;
     for (size_t k = begin; k < std::min(order.size(), begin + batch_size); ++k)
@@ -74,6 +83,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
         o.tokens.push_back("</s>");
         o.attention = std::move(h.attention);
         o.score = h.score;
+        o.log_prob = h.log_prob;
         t.outputs.push_back(std::move(o));
       }
     }
@@ -99,7 +109,7 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   std::atomic<size_t> next{0};
   std::vector<std::exception_ptr> errors(workers);
   auto work = [&](Graph& graph, size_t worker) {
-    kernels::ScopedGemmThreads one_thread(1);
+    const kernels::ScopedGemmSettings one_thread(1, precision);
     try {
       for (size_t b; (b = next++) < batches;) decode_batch(graph, b * batch_size);
     } catch (...) {
@@ -119,57 +129,6 @@ std::vector<Translation> translate_lines(const LoadedModel& m,
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);
   return out;
-}
-
-std::string format_attention(const Translation& t, const Output& o) {
-  if (t.source_tokens.empty()) return "(empty input)\n";
-  if (o.attention.empty()) return "(no attention: the model has attention none)\n";
-  // Widths count characters, and long tokens are cut between characters: a cut inside one
-  // would leave invalid UTF-8.
-  auto characters = [](const std::string& s) { return data::split_code_points(s); };
-  size_t label = 0;
-  for (const std::string& s : o.tokens) label = std::max(label, characters(s).size());
-  std::string out(label + 1, ' ');
-  for (const std::string& s : t.source_tokens) {
-    const std::vector<std::string> cell = characters(s);
-    const size_t shown = std::min<size_t>(cell.size(), 5);
-    for (size_t k = 0; k < shown; ++k) out += cell[k];
-    out += std::string(6 - shown, ' ');
-  }
-  out += "\n";
-  for (size_t r = 0; r < o.attention.size(); ++r) {
-    const std::string& name = r < o.tokens.size() ? o.tokens[r] : "";
-    out += name + std::string(label + 1 - characters(name).size(), ' ');
-    for (float w : o.attention[r]) {
-      char cell[16];
-      std::snprintf(cell, sizeof cell, "%.2f  ", w);
-      out += cell;
-    }
-    out += "\n";
-  }
-  return out;
-}
-
-std::string format_alignment(const Output& o) {
-  std::string out;
-  // The last row belongs to </s>, which aligns to nothing.
-  for (size_t j = 0; j + 1 < o.attention.size(); ++j) {
-    const auto& row = o.attention[j];
-    if (row.empty()) continue;
-    const size_t i = std::max_element(row.begin(), row.end()) - row.begin();
-    if (!out.empty()) out += ' ';
-    out += std::to_string(i) + "-" + std::to_string(j);
-  }
-  return out;
-}
-
-std::string format_attention_json(const Translation& t, const Output& o) {
-  nlohmann::json j;
-  j["source"] = t.source_tokens;
-  j["output"] = o.tokens;
-  j["score"] = o.score;
-  j["attention"] = o.attention;
-  return j.dump();
 }
 
 }  // namespace tandem
