@@ -53,8 +53,19 @@ TrainSummary train_from_python(const std::string& config_path, const std::string
       stop = true;
       return;
     }
-    // An exception here ends training with a checkpoint and comes out of train() again.
-    if (!on_progress.is_none()) on_progress(nb::cast(event, nb::rv_policy::copy));
+    if (on_progress.is_none()) return;
+    try {
+      on_progress(nb::cast(event, nb::rv_policy::copy));
+    } catch (nb::python_error& e) {
+      // Ctrl+C while the callback ran (or the callback's own KeyboardInterrupt): a stop like
+      // any other, whose message can then name the checkpoint.
+      if (e.matches(PyExc_KeyboardInterrupt)) {
+        interrupt.emplace(std::move(e));
+        stop = true;
+        return;
+      }
+      throw;  // ends training with a checkpoint, and comes out of train() again
+    }
   };
   TrainSummary summary;
   {
@@ -141,7 +152,8 @@ void bind_training(nb::module_& m) {
       });
 
   m.def("train", &train_from_python, nb::arg("config_path"), nb::arg("config_text"),
-        nb::arg("overrides"), nb::arg("resume"), nb::arg("overwrite"), nb::arg("on_progress"));
+        nb::arg("overrides"), nb::arg("resume"), nb::arg("overwrite"),
+        nb::arg("on_progress").none());
 }
 
 }  // namespace tandem::python

@@ -25,7 +25,7 @@ def test_two_threads_translating_at_once_get_the_single_thread_outputs(python_mo
         try:
             start.wait()
             outputs = []
-            for _ in range(3):
+            for _ in range(8):
                 outputs.append([r.hypotheses for r in translator.translate(LINES, batch_size=8,
                                                                            **options)])
             got[name] = outputs
@@ -40,8 +40,8 @@ def test_two_threads_translating_at_once_get_the_single_thread_outputs(python_mo
     for t in threads:
         t.join()
     assert not errors, errors
-    assert got["greedy"] == [greedy] * 3
-    assert got["beam"] == [beam] * 3
+    assert got["greedy"] == [greedy] * 8
+    assert got["beam"] == [beam] * 8
 
 
 def ticks_during(call) -> tuple[int, float]:
@@ -70,20 +70,28 @@ def ticks_during(call) -> tuple[int, float]:
 
 def test_the_gil_is_released_while_translating_and_scoring(python_model):
     translator = tandem.Translator(python_model[0], threads=1)
-    many = LINES * 4
-    for call in (lambda: translator.translate(many, beam_size=4),
-                 lambda: translator.score(many, many)):
-        ticks, seconds = ticks_during(call)
+    calls = {"translate": lambda lines: translator.translate(lines, beam_size=4),
+             "score": lambda lines: translator.score(lines, lines)}
+    for name, call in calls.items():
+        # Input enough for a call of 0.1 s at least: shorter ones prove little.
+        lines = LINES
+        while True:
+            started = time.perf_counter()
+            call(lines)
+            if time.perf_counter() - started >= 0.1 or len(lines) > 500_000:
+                break
+            lines = lines * 2
+        ticks, seconds = ticks_during(lambda: call(lines))
         # Holding the GIL, the counter would run only around the call (a tick or two); without
-        # it, about once a millisecond. Calls shorter than 50 ms prove nothing.
-        assert seconds > 0.05, f"the call took {seconds:.3f} s: make it longer"
-        assert ticks >= 10, f"{ticks} ticks in {seconds:.3f} s"
+        # it, about once a millisecond.
+        assert seconds > 0.05, f"{name} took {seconds:.3f} s: make it longer"
+        assert ticks >= 10, f"{name}: {ticks} ticks in {seconds:.3f} s"
 
 
 def test_the_gil_is_released_while_training(tmp_path):
     from conftest import tiny_config
 
-    config = tiny_config(tmp_path, "m", steps=150)
+    config = tiny_config(tmp_path, "m", steps=600)
     ticks, seconds = ticks_during(lambda: tandem.train(config))
     assert seconds > 0.05, f"training took {seconds:.3f} s: make it longer"
     assert ticks >= 10, f"{ticks} ticks in {seconds:.3f} s"
