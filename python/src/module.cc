@@ -3,6 +3,7 @@
 // python/tandem/__init__.py is the public face: it checks arguments and documents them.
 #include <nanobind/nanobind.h>
 
+#include "api/version.h"
 #include "bindings.h"
 #include "tensor/error.h"
 
@@ -10,7 +11,7 @@ namespace nb = nanobind;
 
 NB_MODULE(_tandem, m) {
   m.doc() = "tandem's C++ library; use it through the package tandem";
-  m.attr("__version__") = TANDEM_VERSION;
+  m.attr("__version__") = tandem::version();  // what `tandem --version` prints
   // Every library error is bad input of some kind (a file, a setting, an argument): a
   // ValueError, whose message is the one the tandem command prints after "error: ".
   nb::exception<tandem::Error> error(m, "Error", PyExc_ValueError);

@@ -91,3 +91,4 @@ def test_score_arguments(translator):
 def test_train_arguments(args, kwargs, named):
     with pytest.raises(tandem.Error, match=named):
         tandem.train(*args, **kwargs)
+
