@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Optional, Union
 
@@ -80,6 +81,31 @@ def _lines(name: str, value: Any) -> list[str]:
             if not isinstance(line, str):
                 raise Error(f"{name}[{i}]: expected a str, got {_type_name(line)}")
     return lines
+
+
+def _convert(call: Callable[..., Any], *args: Any, lines: Sequence[tuple[str, list[str]]]) -> Any:
+    """Calls the module; a str it cannot pass to C++ (a lone surrogate, as errors=
+    "surrogateescape" makes of undecodable bytes) is an Error naming the argument and line."""
+    try:
+        return call(*args)
+    except TypeError:
+        for name, strings in lines:
+            for i, line in enumerate(strings):
+                try:
+                    line.encode("utf-8")
+                except UnicodeEncodeError as e:
+                    raise Error(f"{name(i) if callable(name) else f'{name}[{i}]'}: not valid "
+                                f"UTF-8 text ({e.reason} at character {e.start})") from None
+        raise
+
+
+def _warn_if_cut(results: Sequence[TranslationResult], where: Callable[[int], str]) -> None:
+    """Lines longer than decode.max_input_tokens are cut, not refused, as `tandem translate`
+    does; the warning says which line to split."""
+    for i, r in enumerate(results):
+        if r.truncated_from:
+            warnings.warn(f"{where(i)}: {r.truncated_from} source tokens, cut to the first "
+                          f"{len(r.source_tokens)} (decode.max_input_tokens)", stacklevel=3)
 
 
 def _setting_text(name: str, value: Any) -> str:
@@ -173,13 +199,19 @@ class Translator:
                 (e.g. min_length=2, no_repeat_ngram=3, alpha=0.6).
 
         None (the default) means the model's own decode.* value. Every setting is checked as a
-        config value is; a bad one raises tandem.Error naming it.
+        config value is; a bad one raises tandem.Error naming it. A line longer than
+        decode.max_input_tokens is cut to that many tokens, with a warning (warnings.warn)
+        naming it, and its result's truncated_from says so.
         """
         lines = _lines("sources", sources)
         settings = self._settings(beam_size, n_best, length_penalty, max_length_ratio,
                                   batch_size, options)
-        return self._impl.translate(lines, settings, _check_bool("return_scores", return_scores),
-                                    _check_bool("return_attention", return_attention))
+        results = _convert(self._impl.translate, lines, settings,
+                           _check_bool("return_scores", return_scores),
+                           _check_bool("return_attention", return_attention),
+                           lines=[("sources", lines)])
+        _warn_if_cut(results, lambda i: f"sources[{i}]")
+        return results
 
     def translate_iterable(self, source: Iterable[str], *, chunk_size: Optional[int] = None,
                            beam_size: Optional[int] = None, n_best: Optional[int] = None,
@@ -229,8 +261,12 @@ class Translator:
                                 f"got {_type_name(line)}")
                 if line.endswith("\n"):
                     chunk[i] = line[:-2] if line.endswith("\r\n") else line[:-1]
+            first = read + 1
             read += len(chunk)
-            yield from self._impl.translate(chunk, settings, scores, attention)
+            results = _convert(self._impl.translate, chunk, settings, scores, attention,
+                               lines=[(lambda i: f"source line {first + i}", chunk)])
+            _warn_if_cut(results, lambda i: f"source line {first + i}")
+            yield from results
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[ScoreResult]:
         """The model's log-probability of each target given its source (teacher forcing).
@@ -249,7 +285,8 @@ class Translator:
         if len(source_lines) != len(target_lines):
             raise Error(f"targets: {len(target_lines)} lines for {len(source_lines)} sources; "
                         "each source needs one target")
-        return self._impl.score(source_lines, target_lines)
+        return _convert(self._impl.score, source_lines, target_lines,
+                        lines=[("sources", source_lines), ("targets", target_lines)])
 
     def _settings(self, beam_size: Any, n_best: Any, length_penalty: Any,
                   max_length_ratio: Any, batch_size: Any,
@@ -355,8 +392,12 @@ def evaluate(hypotheses: Sequence[str], references: Union[Sequence[str], Sequenc
     """
     if isinstance(metrics, str):
         metrics = [metrics]
-    return _tandem.evaluate(_lines("hypotheses", hypotheses), _streams(references),
-                            _lines("metrics", metrics))
+    hypothesis_lines, streams = _lines("hypotheses", hypotheses), _streams(references)
+    named = [("hypotheses", hypothesis_lines)]
+    named += [("references" if len(streams) == 1 else f"references[{k}]", stream)
+              for k, stream in enumerate(streams)]
+    return _convert(_tandem.evaluate, hypothesis_lines, streams, _lines("metrics", metrics),
+                    lines=named)
 
 
 def bleu(hypotheses: Sequence[str],

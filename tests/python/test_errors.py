@@ -92,3 +92,15 @@ def test_train_arguments(args, kwargs, named):
     with pytest.raises(tandem.Error, match=named):
         tandem.train(*args, **kwargs)
 
+
+
+def test_text_that_is_not_utf8_names_the_line(translator):
+    bad = "a\udcff"  # what errors="surrogateescape" makes of an undecodable byte
+    with pytest.raises(tandem.Error, match=r"sources\[1\]: not valid UTF-8 text"):
+        translator.translate(["a", bad])
+    with pytest.raises(tandem.Error, match=r"targets\[0\]: not valid UTF-8 text"):
+        translator.score(["a"], [bad])
+    with pytest.raises(tandem.Error, match=r"source line 4: not valid UTF-8 text"):
+        list(translator.translate_iterable(["a", "b", "c", bad], chunk_size=2))
+    with pytest.raises(tandem.Error, match=r"references\[1\]\[0\]: not valid UTF-8 text"):
+        tandem.bleu(["a"], [["a"], [bad]])

@@ -132,3 +132,15 @@ def test_translate_iterable_checks_settings_before_reading(translator):
         translator.translate_iterable(never(), beam_size=0)
     with pytest.raises(tandem.Error, match="chunk_size"):
         translator.translate_iterable(never(), chunk_size=0)
+
+
+def test_a_line_over_max_input_tokens_is_cut_with_a_warning(translator):
+    with pytest.warns(UserWarning, match=r"sources\[1\]: 12 source tokens, cut to the first 5"):
+        results = translator.translate(["a b", "a " * 12], max_input_tokens=5,
+                                       return_attention=True)
+    assert results[0].truncated_from == 0
+    assert results[1].truncated_from == 12 and len(results[1].source_tokens) == 5
+    assert results[1].attention[0].shape[1] == 5
+    with pytest.warns(UserWarning, match=r"source line 3: 12 source tokens"):
+        list(translator.translate_iterable(["a", "b", "a " * 12], max_input_tokens=5,
+                                           chunk_size=2))
