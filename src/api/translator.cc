@@ -78,11 +78,13 @@ Config Translator::decode_config(const DecodeRequest& request) const {
     config.set(key, value, request.origin);
     // Its packed weights are made at the translator's precision, which calls share; another
     // call's repacking them at another precision would change them under this one.
-    check(key != "decode.precision" || value == state_->model.config.get_string(key), [&] {
-      return request.origin + ": decode.precision: this translator decodes in " +
-             state_->model.config.get_string(key) +
-             "; choose the precision when making the Translator (TranslatorOptions::precision)";
-    });
+    check(
+        key != "decode.precision" || config.get_string(key) == state_->model.config.get_string(key),
+        [&] {
+          return request.origin + ": decode.precision: this translator decodes in " +
+                 state_->model.config.get_string(key) +
+                 "; choose the precision when making the Translator (TranslatorOptions::precision)";
+        });
   }
   beam_options_from(config, request.attention);
   check(!request.attention || config.get_string("model.attention") != "none", [&] {
