@@ -26,7 +26,7 @@ def speed(translator: tandem.Translator, lines: list, beam: int) -> float:
 
 def main() -> int:
     if len(sys.argv) < 3:
-        print(__doc__.strip().splitlines()[-2].strip(), file=sys.stderr)
+        print(__doc__.strip(), file=sys.stderr)
         return 2
     model, source = sys.argv[1], sys.argv[2]
     count = lambda i, fallback: int(sys.argv[i]) if len(sys.argv) > i else fallback
