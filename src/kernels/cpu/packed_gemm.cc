@@ -8,18 +8,15 @@
 #include <cstdlib>
 #include <utility>
 
+#include "kernels/cpu/cpu_dispatch.h"
 #include "kernels/cpu/packed_gemm_parts.h"
 #include "kernels/cpu/work_sharing.h"
-
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
 
 namespace tandem::kernels {
 
 using detail::kInnerBlock;
 using detail::kRowTile;
-#if defined(__AVX512F__)
+#if defined(TANDEM_HAS_AVX512_KERNELS)
 using detail::lane_mask;
 using detail::store_tile;
 #endif
@@ -74,6 +71,7 @@ void pack_right_into(bool trans_b, int64_t k, int64_t n, const float* b, int64_t
   out.panels = nullptr;
   out.pair_panels = nullptr;
   if (bf16) {
+    if (!has_bf16_gemm()) std::abort();  // callers check it: never run AVX-512 code without it
     uint32_t* pairs = reinterpret_cast<uint32_t*>(storage);
     detail::pack_right_bf16(trans_b, k, n, b, ldb, pairs);
     out.pair_panels = pairs;
@@ -83,9 +81,9 @@ void pack_right_into(bool trans_b, int64_t k, int64_t n, const float* b, int64_t
   }
 }
 
-#if defined(__AVX512F__)
+#if defined(TANDEM_HAS_AVX512_KERNELS)
 
-bool has_packed_gemm() { return true; }
+bool has_packed_gemm() { return cpu_kernels() >= CpuKernels::kAvx512; }
 
 namespace {
 
@@ -94,8 +92,9 @@ namespace {
 // NARROW: cols ≤ 16, so the panel's right half is padding and is skipped (a narrow last panel,
 // e.g. a small output vocabulary).
 template <int ROWS, bool NARROW>
-void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float alpha,
-                  float beta, float* __restrict c, int64_t ldc, int64_t cols) {
+TANDEM_TARGET_AVX512 void micro_kernel(int64_t kc, const float* __restrict a,
+                                       const float* __restrict b, float alpha, float beta,
+                                       float* __restrict c, int64_t ldc, int64_t cols) {
   __m512 lo[ROWS], hi[ROWS];
   for (int i = 0; i < ROWS; ++i) lo[i] = hi[i] = _mm512_setzero_ps();
   for (int64_t p = 0; p < kc; ++p) {
@@ -123,8 +122,8 @@ constexpr auto kNarrowKernels = make_kernels<true>(std::make_integer_sequence<in
 
 // Packs rows [0, m) × inner [p0, p0 + kc) of op(A) into row tiles: tile t holds rows
 // 12t … 12t + r − 1 as kc × r, row index fastest (what micro_kernel<r> reads).
-void pack_left(bool trans_a, int64_t m, int64_t p0, int64_t kc, const float* a, int64_t lda,
-               float* out) {
+TANDEM_TARGET_AVX512 void pack_left(bool trans_a, int64_t m, int64_t p0, int64_t kc, const float* a,
+                                    int64_t lda, float* out) {
   for (int64_t i0 = 0; i0 < m; i0 += kRowTile) {
     const int64_t rows = std::min(kRowTile, m - i0);
     float* tile = out + i0 * kc;
@@ -141,9 +140,10 @@ void pack_left(bool trans_a, int64_t m, int64_t p0, int64_t kc, const float* a, 
 
 namespace detail {
 
-void multiply_part_f32(bool trans_a, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end,
-                       float alpha, const float* a, int64_t lda, const PackedMatrix& b, float beta,
-                       float* c, int64_t ldc) {
+TANDEM_TARGET_AVX512 void multiply_part_f32(bool trans_a, int64_t i_begin, int64_t i_end,
+                                            int64_t j_begin, int64_t j_end, float alpha,
+                                            const float* a, int64_t lda, const PackedMatrix& b,
+                                            float beta, float* c, int64_t ldc) {
   const int64_t m = i_end - i_begin;
   if (m <= 0 || j_begin >= j_end) return;
   const float* a_rows = trans_a ? a + i_begin : a + i_begin * lda;
@@ -177,7 +177,8 @@ constexpr double kMinParallelFlops = 2e6;
 
 void gemm_packed(bool trans_a, int64_t m, float alpha, const float* a, int64_t lda,
                  const PackedMatrix& b, float beta, float* c, int64_t ldc, int threads) {
-  if (b.k == 0) {  // an empty product: C = beta · C
+  if (!has_packed_gemm()) std::abort();  // callers check it: never run AVX-512 code without it
+  if (b.k == 0) {                        // an empty product: C = beta · C
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < b.n; ++j)
         c[i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[i * ldc + j];
