@@ -23,22 +23,35 @@ using detail::store_tile;
 
 namespace {
 
+#if defined(TANDEM_HAS_AVX512_KERNELS)
+#define TANDEM_TARGET_PACKING TANDEM_TARGET_AVX512
+#else
+#define TANDEM_TARGET_PACKING
+#endif
+
+// Panels [first, last) of op(B) into dst. Only ever runs beside the AVX-512 kernel (pack_right
+// checks), so it is compiled for it: the transposing copy is 20% faster so (training profile).
+TANDEM_TARGET_PACKING void pack_panel_range(bool trans_b, int64_t k, int64_t n, const float* b,
+                                            int64_t ldb, float* dst, int64_t first, int64_t last) {
+  for (int64_t j = first; j < last; ++j) {
+    float* panel = dst + j * k * kPanelWidth;
+    const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
+    if (width < kPanelWidth) std::fill_n(panel, k * kPanelWidth, 0.0f);  // the padding
+    if (trans_b) {  // B stored n × k: column `col` of op(B) is row `col`, contiguous
+      for (int64_t c = 0; c < width; ++c)
+        for (int64_t p = 0; p < k; ++p)
+          panel[p * kPanelWidth + c] = b[(j * kPanelWidth + c) * ldb + p];
+    } else {  // B stored k × n: a panel's row is a piece of B's row
+      for (int64_t p = 0; p < k; ++p)
+        std::copy_n(b + p * ldb + j * kPanelWidth, width, panel + p * kPanelWidth);
+    }
+  }
+}
+
 // op(B)'s fp32 panels into dst (packed_words(k, n) floats).
 void pack_panels_f32(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb, float* dst) {
   detail::for_panel_ranges(k, n, [&](int64_t first, int64_t last) {
-    for (int64_t j = first; j < last; ++j) {
-      float* panel = dst + j * k * kPanelWidth;
-      const int64_t width = std::min(kPanelWidth, n - j * kPanelWidth);
-      if (width < kPanelWidth) std::fill_n(panel, k * kPanelWidth, 0.0f);  // the padding
-      if (trans_b) {  // B stored n × k: column `col` of op(B) is row `col`, contiguous
-        for (int64_t c = 0; c < width; ++c)
-          for (int64_t p = 0; p < k; ++p)
-            panel[p * kPanelWidth + c] = b[(j * kPanelWidth + c) * ldb + p];
-      } else {  // B stored k × n: a panel's row is a piece of B's row
-        for (int64_t p = 0; p < k; ++p)
-          std::copy_n(b + p * ldb + j * kPanelWidth, width, panel + p * kPanelWidth);
-      }
-    }
+    pack_panel_range(trans_b, k, n, b, ldb, dst, first, last);
   });
 }
 
@@ -70,8 +83,9 @@ void pack_right_into(bool trans_b, int64_t k, int64_t n, const float* b, int64_t
   out.bf16 = bf16;
   out.panels = nullptr;
   out.pair_panels = nullptr;
+  // Callers check has_packed_gemm / has_bf16_gemm: never run AVX-512 code without them.
+  if (!has_packed_gemm() || (bf16 && !has_bf16_gemm())) std::abort();
   if (bf16) {
-    if (!has_bf16_gemm()) std::abort();  // callers check it: never run AVX-512 code without it
     uint32_t* pairs = reinterpret_cast<uint32_t*>(storage);
     detail::pack_right_bf16(trans_b, k, n, b, ldb, pairs);
     out.pair_panels = pairs;
