@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "cli/attention_svg.h"
+#include "cli/command_line.h"
 #include "cli/line_source.h"
 #include "cli/stop_signals.h"
 #include "cli/translate.h"
@@ -268,6 +269,9 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   CLI::App app{"tandem: RNN sequence-to-sequence models with attention"};
   app.require_subcommand(1);
+  app.set_version_flag(
+      "--version", [] { return cli::version_text(); },
+      "print the version and the kernels this CPU runs, then exit");
 
   TrainArgs train_args;
   CLI::App* train_cmd = app.add_subcommand("train", "train a model described by a YAML config");
@@ -365,6 +369,18 @@ int main(int argc, char** argv) {
   server::ServeCommandOptions serve;
   CLI::App* serve_cmd = server::add_serve_command(app, serve);
 
+  // A mistyped command gets the nearest one named, not CLI11's "argument was not expected".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const auto nearest = cli::nearest_command(argv[1], commands);
+      std::fprintf(stderr, "error: '%s' is not a tandem command%s (tandem --help lists them)\n",
+                   argv[1], nearest ? ("; did you mean '" + *nearest + "'?").c_str() : "");
+      return 1;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
