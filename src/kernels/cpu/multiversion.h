@@ -5,17 +5,18 @@
 // The release build assumes plain x86-64 (SSE2), so that one binary runs on every such CPU. Its
 // element-wise loops (cells, attention, softmax, the optimiser) then run 4 floats wide instead of
 // 8 or 16, which cost greedy decoding ~13% against -march=native (bench/RESULTS.md, 2026-12-08).
-// target_clones compiles a marked function three times — baseline, x86-64-v3 (AVX2, FMA) and
-// x86-64-v4 (AVX-512) — and the dynamic loader binds its calls to the best one through an ifunc
-// (CPUID). These levels keep GCC's generic arch, so fast_exp and its kin still inline into each
-// clone. The clones contract a·b + c into FMAs, as -march=native did: their last bits differ from
-// the baseline's, within what the tests allow between CPUs. Only the marked function (and what
-// is inlined into it) is cloned; inline and template functions it calls out of line stay
-// baseline, so the one-copy-per-program hazard that packed_gemm_parts.h describes cannot arise.
-// Unlike the GEMM kernels (cpu_dispatch.h), this choice is the loader's, before main: TANDEM_CPU
-// does not change it. A -march=native build needs no clones.
+// target_clones compiles a marked function three times — baseline, AVX2 and AVX-512F — and the
+// dynamic loader binds its calls to the best one through an ifunc (CPUID). AVX-512F brings FMA,
+// and a contracted a·b + c rounds otherwise: src/CMakeLists.txt compiles these files with
+// -ffp-contract=off, so that every clone computes the baseline's bits, 8 or 16 floats at a time
+// (results do not depend on the CPU, and the vector body equals the scalar functions, which
+// tests/kernels/vec_math_test.cc checks). Only the marked function (and what is inlined into
+// it) is cloned; inline and template functions it calls out of line stay baseline, so the
+// one-copy-per-program hazard that packed_gemm_parts.h describes cannot arise. Unlike the GEMM
+// kernels (cpu_dispatch.h), this choice is the loader's, before main: TANDEM_CPU does not change
+// it. A -march=native build needs no clones.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__AVX512F__)
-#define TANDEM_MULTIVERSION __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#define TANDEM_MULTIVERSION __attribute__((target_clones("default", "avx2", "avx512f")))
 #else
 #define TANDEM_MULTIVERSION
 #endif
