@@ -84,6 +84,8 @@ TEST(CpuDispatchCli, GenericTranslatesAndTrainsLikeTheDetectedKernels) {
   const ProcessResult detected = run_tandem(translate, kInput);
   ASSERT_EQ(detected.status, 0) << detected.err;
   cpu.set("generic");
+  const ProcessResult version = run_tandem("--version");  // the setting reaches the command
+  EXPECT_NE(version.out.find("kernels: generic (this CPU: "), std::string::npos) << version.out;
   const ProcessResult generic = run_tandem(translate, kInput);
   ASSERT_EQ(generic.status, 0) << generic.err;
   const auto want = parse_n_best(detected.out), got = parse_n_best(generic.out);
