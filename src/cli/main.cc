@@ -5,55 +5,25 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "api/version.h"
+#include "cli/command_line.h"
 #include "cli/eval_command.h"
 #include "cli/plot_command.h"
 #include "cli/train_command.h"
 #include "cli/translate_command.h"
 #include "cli/vocab_command.h"
-#include "eval/edit_distance.h"
 #include "server/serve_command.h"
 #include "tensor/error.h"
 
 using namespace tandem;
 
-namespace {
-
-// The subcommand nearest to a mistyped one by edit distance over characters, or "" when none
-// is within a third of its length (at least 1): a suggestion far off would only mislead.
-std::string nearest_command(const CLI::App& app, std::string_view typed) {
-  auto characters = [](std::string_view s) {
-    std::vector<std::string_view> out;
-    for (size_t i = 0; i < s.size(); ++i) out.push_back(s.substr(i, 1));
-    return out;
-  };
-  std::string best;
-  size_t best_distance = std::max<size_t>(1, typed.size() / 3) + 1;
-  for (const CLI::App* command : app.get_subcommands({})) {
-    const size_t d = eval::edit_distance(characters(typed), characters(command->get_name()));
-    if (d < best_distance) {
-      best_distance = d;
-      best = command->get_name();
-    }
-  }
-  return best;
-}
-
-bool is_command(const CLI::App& app, std::string_view word) {
-  for (const CLI::App* command : app.get_subcommands({}))
-    if (command->get_name() == word) return true;
-  return false;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"tandem: RNN sequence-to-sequence models with attention"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("tandem ") + version());
+  app.set_version_flag(
+      "--version", [] { return cli::version_text(); },
+      "print the version and the kernels this CPU runs, then exit");
 
   cli::TrainCommandOptions train;
   train.program = argv[0];
@@ -69,19 +39,17 @@ int main(int argc, char** argv) {
   server::ServeCommandOptions serve;
   CLI::App* serve_cmd = server::add_serve_command(app, serve);
 
-  // CLI11 would say only that the word was not expected.
-  if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
-    const std::string near = nearest_command(app, argv[1]);
-    std::string commands;
-    for (const CLI::App* command : app.get_subcommands({}))
-      commands += (commands.empty() ? "" : ", ") + command->get_name();
-    if (near.empty())
-      std::fprintf(stderr, "error: unknown command '%s'; the commands are %s\n", argv[1],
-                   commands.c_str());
-    else
-      std::fprintf(stderr, "error: unknown command '%s'; did you mean '%s'?\n", argv[1],
-                   near.c_str());
-    return 1;
+  // A mistyped command gets the nearest one named, not CLI11's "argument was not expected".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const auto nearest = cli::nearest_command(argv[1], commands);
+      std::fprintf(stderr, "error: '%s' is not a tandem command%s (tandem --help lists them)\n",
+                   argv[1], nearest ? ("; did you mean '" + *nearest + "'?").c_str() : "");
+      return 1;
+    }
   }
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "kernels/cpu/multiversion.h"
 #include "kernels/cpu/work_sharing.h"
 #include "tensor/error.h"
 
@@ -83,6 +84,27 @@ Adam::Adam(ParameterStore& params, const AdamOptions& options)
   v_ = &add_slot("adam.v.");
 }
 
+namespace {
+
+// One Adam step's constants (Adam::step).
+struct AdamUpdate {
+  float b1, b2, eps, l2, decay, step_size, sqrt_correction2;
+};
+
+// The update of n weights, compiled for each instruction set (kernels/cpu/multiversion.h): a
+// free function, as a lambda's body cannot be cloned.
+TANDEM_MULTIVERSION void adam_update(const AdamUpdate& u, int64_t n, const float* g, float* w,
+                                     float* m, float* v) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i] + u.l2 * w[i];
+    m[i] = u.b1 * m[i] + (1.0f - u.b1) * gi;
+    v[i] = u.b2 * v[i] + (1.0f - u.b2) * gi * gi;
+    w[i] = w[i] * u.decay - u.step_size * m[i] / (std::sqrt(v[i]) / u.sqrt_correction2 + u.eps);
+  }
+}
+
+}  // namespace
+
 void Adam::step() {
   ++steps_;
   const float b1 = options_.beta1, b2 = options_.beta2, eps = options_.eps;
@@ -102,13 +124,9 @@ void Adam::step() {
     float* v = (*v_)[k].data();
     const int64_t n = p.value.numel();
     // Element-wise over 15 M values (base): on the training's threads, not one.
+    const AdamUpdate update{b1, b2, eps, l2, decay, step_size, sqrt_correction2};
     kernels::run_rows(n, n, [&](int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        const float gi = g[i] + l2 * w[i];
-        m[i] = b1 * m[i] + (1.0f - b1) * gi;
-        v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
-        w[i] = w[i] * decay - step_size * m[i] / (std::sqrt(v[i]) / sqrt_correction2 + eps);
-      }
+      adam_update(update, end - begin, g + begin, w + begin, m + begin, v + begin);
     });
     ++k;
   }

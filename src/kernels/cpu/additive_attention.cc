@@ -3,13 +3,15 @@
 
 #include <limits>
 
+#include "kernels/cpu/multiversion.h"
 #include "kernels/cpu/vec_math.h"
 
 namespace tandem::kernels {
 
-void additive_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float* q,
-                             const float* keys, const float* v, const float* mask, float* scores,
-                             float* tanh_saved, MemoryRows memory) {
+TANDEM_MULTIVERSION void additive_scores_forward(int64_t src_len, int64_t batch, int64_t dim,
+                                                 const float* q, const float* keys, const float* v,
+                                                 const float* mask, float* scores,
+                                                 float* tanh_saved, MemoryRows memory) {
   const int64_t A = dim;
   if (!memory.rows) memory.batch = batch;
   for (int64_t b = 0; b < batch; ++b) {
@@ -37,9 +39,10 @@ void additive_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const 
   }
 }
 
-void additive_scores_backward(int64_t src_len, int64_t batch, int64_t dim, const float* v,
-                              const float* mask, const float* tanh_saved, const float* dscores,
-                              float* dq, float* dkeys, float* dv) {
+TANDEM_MULTIVERSION void additive_scores_backward(int64_t src_len, int64_t batch, int64_t dim,
+                                                  const float* v, const float* mask,
+                                                  const float* tanh_saved, const float* dscores,
+                                                  float* dq, float* dkeys, float* dv) {
   const int64_t A = dim;
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t s = 0; s < src_len; ++s) {

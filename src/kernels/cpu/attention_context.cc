@@ -1,11 +1,13 @@
 // The attention context: loops over (batch, source) with the state dimension vectorised. The
 // products are matrix–vector sized, too small for a BLAS call to pay per batch row.
 #include "kernels/cpu/attention_context.h"
+#include "kernels/cpu/multiversion.h"
 
 namespace tandem::kernels {
 
-void attention_context_forward(int64_t src_len, int64_t batch, int64_t dim, const float* weights,
-                               const float* values, float* context, MemoryRows memory) {
+TANDEM_MULTIVERSION void attention_context_forward(int64_t src_len, int64_t batch, int64_t dim,
+                                                   const float* weights, const float* values,
+                                                   float* context, MemoryRows memory) {
   if (!memory.rows) memory.batch = batch;
   for (int64_t b = 0; b < batch; ++b) {
     float* c = context + b * dim;
@@ -19,9 +21,10 @@ void attention_context_forward(int64_t src_len, int64_t batch, int64_t dim, cons
   }
 }
 
-void attention_context_backward(int64_t src_len, int64_t batch, int64_t dim, const float* weights,
-                                const float* values, const float* dcontext, float* dweights,
-                                float* dvalues) {
+TANDEM_MULTIVERSION void attention_context_backward(int64_t src_len, int64_t batch, int64_t dim,
+                                                    const float* weights, const float* values,
+                                                    const float* dcontext, float* dweights,
+                                                    float* dvalues) {
   for (int64_t b = 0; b < batch; ++b) {
     const float* dc = dcontext + b * dim;
     for (int64_t s = 0; s < src_len; ++s) {

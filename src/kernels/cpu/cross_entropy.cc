@@ -4,14 +4,15 @@
 #include <cmath>
 #include <string>
 
+#include "kernels/cpu/multiversion.h"
 #include "kernels/cpu/vec_math.h"
 #include "tensor/error.h"
 
 namespace tandem::kernels {
 
-double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
-                             const int32_t* targets, int32_t ignore_index, float smoothing,
-                             float* probs, int64_t* counted) {
+TANDEM_MULTIVERSION double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
+                                                 const int32_t* targets, int32_t ignore_index,
+                                                 float smoothing, float* probs, int64_t* counted) {
   double total = 0.0;
   int64_t n = 0;
   for (int64_t r = 0; r < rows; ++r) {
@@ -46,8 +47,9 @@ double cross_entropy_forward(int64_t rows, int64_t vocab, const float* logits,
   return total;
 }
 
-void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs, const int32_t* targets,
-                            int32_t ignore_index, float smoothing, float scale, float* dlogits) {
+TANDEM_MULTIVERSION void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs,
+                                                const int32_t* targets, int32_t ignore_index,
+                                                float smoothing, float scale, float* dlogits) {
   const float uniform = smoothing / static_cast<float>(vocab);
   for (int64_t r = 0; r < rows; ++r) {
     const int32_t t = targets[r];
@@ -59,8 +61,9 @@ void cross_entropy_backward(int64_t rows, int64_t vocab, const float* probs, con
   }
 }
 
-double cross_entropy_to_gradient(int64_t rows, int64_t vocab, float* logits, const int32_t* targets,
-                                 float smoothing, bool gradient, float scale) {
+TANDEM_MULTIVERSION double cross_entropy_to_gradient(int64_t rows, int64_t vocab, float* logits,
+                                                     const int32_t* targets, float smoothing,
+                                                     bool gradient, float scale) {
   const float uniform = smoothing / static_cast<float>(vocab);
   double total = 0.0;
   for (int64_t r = 0; r < rows; ++r) {

@@ -1,12 +1,14 @@
 // Dot-product attention scores: a vectorised dot per (batch, source position).
 #include "kernels/cpu/dot_attention.h"
+#include "kernels/cpu/multiversion.h"
 
 #include <limits>
 
 namespace tandem::kernels {
 
-void dot_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float* q,
-                        const float* keys, const float* mask, float* scores, MemoryRows memory) {
+TANDEM_MULTIVERSION void dot_scores_forward(int64_t src_len, int64_t batch, int64_t dim,
+                                            const float* q, const float* keys, const float* mask,
+                                            float* scores, MemoryRows memory) {
   if (!memory.rows) memory.batch = batch;
   for (int64_t b = 0; b < batch; ++b) {
     const float* qb = q + b * dim;
@@ -24,9 +26,9 @@ void dot_scores_forward(int64_t src_len, int64_t batch, int64_t dim, const float
   }
 }
 
-void dot_scores_backward(int64_t src_len, int64_t batch, int64_t dim, const float* q,
-                         const float* keys, const float* mask, const float* dscores, float* dq,
-                         float* dkeys) {
+TANDEM_MULTIVERSION void dot_scores_backward(int64_t src_len, int64_t batch, int64_t dim,
+                                             const float* q, const float* keys, const float* mask,
+                                             const float* dscores, float* dq, float* dkeys) {
   for (int64_t b = 0; b < batch; ++b) {
     const float* qb = q + b * dim;
     for (int64_t s = 0; s < src_len; ++s) {

@@ -1,4 +1,4 @@
-// GEMM: our AVX-512 kernel where the build has it, else OpenBLAS; m = 1 goes to sgemv.
+// GEMM: our AVX-512 kernel where the CPU has it (cpu_dispatch.h), else OpenBLAS; m = 1 to sgemv.
 #include "kernels/cpu/gemm.h"
 
 #include <cblas.h>

@@ -1,12 +1,14 @@
 // Fused GRU cell, forward and backward: one loop over (batch, hidden) touching every gate once.
 #include "kernels/cpu/gru_cell.h"
 
+#include "kernels/cpu/multiversion.h"
 #include "kernels/cpu/vec_math.h"
 
 namespace tandem::kernels {
 
-void gru_cell_forward(int64_t batch, int64_t hidden, const float* xg, const float* hg,
-                      const float* h_prev, float* h_next, float* saved) {
+TANDEM_MULTIVERSION void gru_cell_forward(int64_t batch, int64_t hidden, const float* xg,
+                                          const float* hg, const float* h_prev, float* h_next,
+                                          float* saved) {
   const int64_t H = hidden;
   for (int64_t b = 0; b < batch; ++b) {
     const float* xr = xg + b * 3 * H;
@@ -38,8 +40,9 @@ void gru_cell_forward(int64_t batch, int64_t hidden, const float* xg, const floa
   }
 }
 
-void gru_cell_backward(int64_t batch, int64_t hidden, const float* h_prev, const float* saved,
-                       const float* dh_next, float* dhg, float* dxg, float* dh_prev) {
+TANDEM_MULTIVERSION void gru_cell_backward(int64_t batch, int64_t hidden, const float* h_prev,
+                                           const float* saved, const float* dh_next, float* dhg,
+                                           float* dxg, float* dh_prev) {
   const int64_t H = hidden;
   for (int64_t b = 0; b < batch; ++b) {
     const float* s = saved + b * 4 * H;

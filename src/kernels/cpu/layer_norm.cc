@@ -1,12 +1,14 @@
 // Layer normalisation: two passes per row forward, one reduction pass and one update backward.
 #include "kernels/cpu/layer_norm.h"
+#include "kernels/cpu/multiversion.h"
 
 #include <cmath>
 
 namespace tandem::kernels {
 
-void layer_norm_forward(int64_t rows, int64_t cols, const float* x, const float* gamma,
-                        const float* beta, float eps, float* y, float* mean, float* rstd) {
+TANDEM_MULTIVERSION void layer_norm_forward(int64_t rows, int64_t cols, const float* x,
+                                            const float* gamma, const float* beta, float eps,
+                                            float* y, float* mean, float* rstd) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
@@ -24,9 +26,10 @@ void layer_norm_forward(int64_t rows, int64_t cols, const float* x, const float*
   }
 }
 
-void layer_norm_backward(int64_t rows, int64_t cols, const float* x, const float* gamma,
-                         const float* mean, const float* rstd, const float* dy, float* dx,
-                         float* dgamma, float* dbeta) {
+TANDEM_MULTIVERSION void layer_norm_backward(int64_t rows, int64_t cols, const float* x,
+                                             const float* gamma, const float* mean,
+                                             const float* rstd, const float* dy, float* dx,
+                                             float* dgamma, float* dbeta) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = x + r * cols;
     const float* dyr = dy + r * cols;

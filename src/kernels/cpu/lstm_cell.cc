@@ -2,6 +2,7 @@
 #include "kernels/cpu/lstm_cell.h"
 
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/multiversion.h"
 #include "kernels/cpu/vec_math.h"
 
 namespace tandem::kernels {
@@ -10,9 +11,12 @@ namespace {
 
 // One LSTM step for one batch row; kSave selects whether the gates are kept for the backward.
 // A template rather than a run-time test inside the loop, so that both loops vectorise.
+// Always inlined: into each clone of the TANDEM_MULTIVERSION functions below, which then
+// compile these loops for their instruction set (multiversion.h).
 template <bool kSave>
-void lstm_row_forward(int64_t H, const float* x, const float* h, const float* cp, float* hn,
-                      float* cn, float* s) {
+[[gnu::always_inline]] inline void lstm_row_forward(int64_t H, const float* x, const float* h,
+                                                    const float* cp, float* hn, float* cn,
+                                                    float* s) {
   // omp simd: the many streams exceed GCC's run-time alias checks; they never overlap.
 #pragma omp simd
   for (int64_t j = 0; j < H; ++j) {
@@ -36,8 +40,10 @@ void lstm_row_forward(int64_t H, const float* x, const float* h, const float* cp
 // gradients at the same places, so `dg` may be `s` itself (lstm_sequence writes dgates over its
 // saved gates). The flags select the optional gradients at compile time, as above.
 template <bool kDh, bool kDc, bool kDcPrev>
-void lstm_row_backward(int64_t H, const float* cp, const float* cn, const float* s, const float* dh,
-                       const float* dc_next, float* dg, float* dc_prev) {
+[[gnu::always_inline]] inline void lstm_row_backward(int64_t H, const float* cp, const float* cn,
+                                                     const float* s, const float* dh,
+                                                     const float* dc_next, float* dg,
+                                                     float* dc_prev) {
 #pragma omp simd
   for (int64_t j = 0; j < H; ++j) {
     const float i = s[j], f = s[H + j], g = s[2 * H + j], o = s[3 * H + j];
@@ -57,9 +63,10 @@ void lstm_row_backward(int64_t H, const float* cp, const float* cn, const float*
 }
 
 template <bool kDh, bool kDc>
-void lstm_rows_backward(int64_t batch, int64_t H, const float* c_prev, const float* c_next,
-                        const float* saved, const float* dh_next, const float* dc_next,
-                        float* dgates, float* dc_prev) {
+[[gnu::always_inline]] inline void lstm_rows_backward(int64_t batch, int64_t H, const float* c_prev,
+                                                      const float* c_next, const float* saved,
+                                                      const float* dh_next, const float* dc_next,
+                                                      float* dgates, float* dc_prev) {
   for (int64_t b = 0; b < batch; ++b) {
     const float* dh = kDh ? dh_next + b * H : nullptr;
     const float* dc = kDc ? dc_next + b * H : nullptr;
@@ -74,8 +81,9 @@ void lstm_rows_backward(int64_t batch, int64_t H, const float* c_prev, const flo
 
 }  // namespace
 
-void lstm_cell_forward(int64_t batch, int64_t hidden, const float* xg, const float* hg,
-                       const float* c_prev, float* h_next, float* c_next, float* saved) {
+TANDEM_MULTIVERSION void lstm_cell_forward(int64_t batch, int64_t hidden, const float* xg,
+                                           const float* hg, const float* c_prev, float* h_next,
+                                           float* c_next, float* saved) {
   const int64_t H = hidden;
   for (int64_t b = 0; b < batch; ++b) {
     const float* x = xg + b * 4 * H;
@@ -88,9 +96,10 @@ void lstm_cell_forward(int64_t batch, int64_t hidden, const float* xg, const flo
   }
 }
 
-void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev, const float* c_next,
-                        const float* saved, const float* dh_next, const float* dc_next,
-                        float* dgates, float* dxg, float* dc_prev) {
+TANDEM_MULTIVERSION void lstm_cell_backward(int64_t batch, int64_t hidden, const float* c_prev,
+                                            const float* c_next, const float* saved,
+                                            const float* dh_next, const float* dc_next,
+                                            float* dgates, float* dxg, float* dc_prev) {
   const int64_t H = hidden;
   if (dh_next && dc_next)
     lstm_rows_backward<true, true>(batch, H, c_prev, c_next, saved, dh_next, dc_next, dgates,

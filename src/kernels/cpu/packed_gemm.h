@@ -8,10 +8,10 @@
 
 namespace tandem::kernels {
 
-// True when this build has the AVX-512 kernel (built with -march=native on such a machine);
-// without it, kernels::gemm uses the BLAS for everything.
+// True when this process runs the AVX-512 kernel: the CPU has it and TANDEM_CPU does not
+// forbid it (cpu_dispatch.h); without it, kernels::gemm uses the BLAS for everything.
 bool has_packed_gemm();
-// True when, besides, this CPU has AVX512_BF16 (checked at run time) for the bf16 kernel.
+// True when, besides, it runs the bf16 kernel (AVX512_BF16).
 bool has_bf16_gemm();
 
 // The right operand B (k × n) of C = A·B, rearranged into panels of kPanelWidth columns: panel

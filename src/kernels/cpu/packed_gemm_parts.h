@@ -6,8 +6,23 @@
 #include "kernels/cpu/packed_gemm.h"
 #include "kernels/cpu/work_sharing.h"
 
-#if defined(__AVX512F__)
+// One build for every x86-64 CPU: the AVX-512 code below and in packed_gemm.cc and
+// packed_gemm_bf16.cc is compiled for AVX-512 through target attributes on exactly the functions
+// that use it, while the translation units stay at the build's baseline (plain x86-64), and it
+// runs only where cpu_dispatch.h found the instructions. Not -mavx512f on these files: the
+// inline and template functions they instantiate (std::vector, std::min, the lambdas of
+// work_sharing.h) would be compiled for AVX-512 too, and the linker keeps one copy of each for
+// the whole program — possibly that one, which then crashes a CPU without AVX-512 wherever it
+// is called. A target attribute applies to its own function (and what the compiler inlines
+// into it) only; every out-of-line copy of a library function stays baseline.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define TANDEM_HAS_AVX512_KERNELS 1
 #include <immintrin.h>
+// What the fp32 kernel's functions may use (cpu_dispatch.cc checks the same set), and the bf16
+// kernel's: the same plus AVX512_BF16.
+#define TANDEM_TARGET_AVX512 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512dq,avx512vl")))
+#define TANDEM_TARGET_AVX512_BF16 \
+  __attribute__((target("avx2,fma,avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")))
 #endif
 
 namespace tandem::kernels::detail {
@@ -40,7 +55,7 @@ void for_panel_ranges(int64_t k, int64_t n, const F& f) {
 void pack_right_bf16(bool trans_b, int64_t k, int64_t n, const float* b, int64_t ldb,
                      uint32_t* out);
 
-#if defined(__AVX512F__)
+#if defined(TANDEM_HAS_AVX512_KERNELS)
 
 // The first `valid` of 16 lanes.
 inline __mmask16 lane_mask(int64_t valid) {
@@ -53,8 +68,9 @@ inline __mmask16 lane_mask(int64_t valid) {
 // become alpha · (lo[i], hi[i]) + beta · C. C is never read when beta is 0: it may hold NaNs
 // from an arena.
 template <int ROWS>
-inline void store_tile(const __m512 (&lo)[ROWS], const __m512 (&hi)[ROWS], float alpha, float beta,
-                       float* c, int64_t ldc, int64_t cols) {
+TANDEM_TARGET_AVX512 inline void store_tile(const __m512 (&lo)[ROWS], const __m512 (&hi)[ROWS],
+                                            float alpha, float beta, float* c, int64_t ldc,
+                                            int64_t cols) {
   const __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
   for (int i = 0; i < ROWS; ++i) {

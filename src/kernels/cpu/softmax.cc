@@ -4,12 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/cpu/multiversion.h"
 #include "kernels/cpu/vec_math.h"
 
 namespace tandem::kernels {
 
-void masked_softmax_forward(int64_t rows, int64_t cols, const float* x, const float* mask,
-                            float* y) {
+TANDEM_MULTIVERSION void masked_softmax_forward(int64_t rows, int64_t cols, const float* x,
+                                                const float* mask, float* y) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = x + r * cols;
     const float* mr = mask ? mask + r * cols : nullptr;
@@ -33,8 +34,8 @@ void masked_softmax_forward(int64_t rows, int64_t cols, const float* x, const fl
   }
 }
 
-void masked_softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy,
-                             float* dx) {
+TANDEM_MULTIVERSION void masked_softmax_backward(int64_t rows, int64_t cols, const float* y,
+                                                 const float* dy, float* dx) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;
     const float* dyr = dy + r * cols;
@@ -46,7 +47,7 @@ void masked_softmax_backward(int64_t rows, int64_t cols, const float* y, const f
   }
 }
 
-void log_softmax_forward(int64_t rows, int64_t cols, const float* x, float* y) {
+TANDEM_MULTIVERSION void log_softmax_forward(int64_t rows, int64_t cols, const float* x, float* y) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
@@ -60,7 +61,8 @@ void log_softmax_forward(int64_t rows, int64_t cols, const float* x, float* y) {
   }
 }
 
-void log_softmax_backward(int64_t rows, int64_t cols, const float* y, const float* dy, float* dx) {
+TANDEM_MULTIVERSION void log_softmax_backward(int64_t rows, int64_t cols, const float* y,
+                                              const float* dy, float* dx) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* yr = y + r * cols;
     const float* dyr = dy + r * cols;
