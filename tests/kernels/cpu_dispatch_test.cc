@@ -58,8 +58,13 @@ TEST(CpuDispatch, TheProcessUsesTheChosenSet) {
   EXPECT_EQ(has_packed_gemm(), chosen >= CpuKernels::kAvx512);
   EXPECT_EQ(has_bf16_gemm(), chosen == CpuKernels::kAvx512Bf16);
   // bf16 products exactly where the bf16 kernel is; fp32 is always there.
-  EXPECT_EQ(set_gemm_precision(GemmPrecision::kBfloat16), chosen == CpuKernels::kAvx512Bf16);
-  EXPECT_TRUE(set_gemm_precision(GemmPrecision::kFloat32));
+  EXPECT_EQ(bf16_gemm_available(), chosen == CpuKernels::kAvx512Bf16);
+  {
+    const ScopedGemmSettings bf16(1, GemmPrecision::kBfloat16);
+    EXPECT_EQ(gemm_precision() == GemmPrecision::kBfloat16, chosen == CpuKernels::kAvx512Bf16);
+  }
+  const ScopedGemmSettings fp32(1, GemmPrecision::kFloat32);
+  EXPECT_EQ(gemm_precision(), GemmPrecision::kFloat32);
 }
 
 TEST(CpuDispatch, SettingsLowerTheSetAndNeverRaiseIt) {
