@@ -23,7 +23,7 @@ BeamOptions beam_options_from(const Config& config, bool keep_attention) {
     };
     return named("decode.n_best") + " is more than " + named("decode.beam_size") +
            ": a search with a beam of K hypotheses gives at most K outputs; raise the beam size "
-           "(translate --beam) or lower the n-best (--n-best)";
+           "or lower the n-best";
   });
   const std::string& lp = config.get_string("decode.length_penalty");
   o.length_penalty = lp == "none"   ? LengthPenalty::kNone
