@@ -108,13 +108,17 @@ nlohmann::json model_info(const LoadedModel& model) {
 }
 
 TranslateFn model_translator(const Translator& translator, int64_t max_batch) {
-  return [&translator, max_batch](const std::vector<std::string>& lines, const SearchSettings& s) {
+  // The batcher asks for attention when any request of the batch does (the built-in page always
+  // does); a model without attention answers such a request with empty weights, not an error.
+  const bool has_attention = translator.config().get_string("model.attention") != "none";
+  return [&translator, max_batch, has_attention](const std::vector<std::string>& lines,
+                                                 const SearchSettings& s) {
     DecodeRequest request;
     request.settings = {{"beam_size", std::to_string(s.beam)},
                         {"n_best", std::to_string(s.n_best)},
                         {"batch_size", std::to_string(max_batch)}};
     request.origin = "request";
-    request.attention = s.attention;
+    request.attention = s.attention && has_attention;
     return translator.translate(lines, request);
   };
 }
