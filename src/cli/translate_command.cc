@@ -80,8 +80,10 @@ int run_translate(const TranslateCommandOptions& o) {
     }
   }
   const Translator translator(o.model_dir, options);
-  // The flags' own errors name them: validated here, on the settings the --set ones give.
-  Config config = translator.decode_config({request.settings, request.origin});
+  // --set, then --beam, then --n-best, each error naming its own origin; the pair n_best ≤
+  // beam_size is checked once, on all of them (beam_options_from below).
+  Config config = translator.config();
+  for (const auto& [key, value] : request.settings) config.set(key, value, request.origin);
   if (o.beam) {
     config.set("decode.beam_size", std::to_string(*o.beam), "--beam");
     request.settings.emplace_back("decode.beam_size", std::to_string(*o.beam));
