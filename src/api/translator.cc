@@ -14,6 +14,7 @@
 #include "data/vocab.h"
 #include "decode/search_config.h"
 #include "io/config.h"
+#include "io/options.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
 #include "tensor/error.h"
@@ -44,9 +45,9 @@ void check_utf8(const std::vector<std::string>& lines, const std::string& what) 
 Translator::Translator(const std::string& model_dir, TranslatorOptions options)
     : state_(std::make_unique<State>()) {
   tune_process_memory();
-  check(options.threads >= 0, [&] {
-    return "threads: expected 0 (every core) or a positive count, got " +
-           std::to_string(options.threads);
+  check(options.threads >= 0 && options.threads <= kMaxThreads, [&] {
+    return "threads: expected 0 (every core) or a count of at most " + std::to_string(kMaxThreads) +
+           ", got " + std::to_string(options.threads);
   });
   check(options.precision.empty() || options.precision == "fp32" || options.precision == "bf16",
         [&] { return "precision: expected fp32 or bf16, got '" + options.precision + "'"; });

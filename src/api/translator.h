@@ -14,7 +14,8 @@
 namespace tandem {
 
 struct TranslatorOptions {
-  // Threads for this translator's work; 0: every core (OPENBLAS_NUM_THREADS when set).
+  // Threads for this translator's work, at most kMaxThreads (io/options.h); 0: every core
+  // (OPENBLAS_NUM_THREADS when set).
   int threads = 0;
   // "fp32" or "bf16"; "": the model's decode.precision. bf16 where the CPU has no AVX512_BF16
   // warns once and decodes in fp32.

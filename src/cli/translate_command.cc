@@ -16,6 +16,7 @@
 #include "decode/search_config.h"
 #include "io/atomic_file.h"
 #include "io/config.h"
+#include "io/options.h"
 #include "tensor/error.h"
 
 namespace tandem::cli {
@@ -52,7 +53,7 @@ CLI::App* add_translate_command(CLI::App& app, TranslateCommandOptions& t) {
   cmd->add_option("--output", t.output, "output file (default: stdout), written atomically");
   cmd->add_option("--beam", t.beam, "beam size (decode.beam_size); 1 is greedy");
   cmd->add_option("--threads", t.threads, "CPU threads (default: every core)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(1, kMaxThreads));
   cmd->add_option("--n-best", t.n_best, "outputs per input, as 'index ||| text ||| score' lines");
   cmd->add_flag("--attention", t.attention, "print each output's attention matrix");
   cmd->add_flag("--alignment", t.alignment,

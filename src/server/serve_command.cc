@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "api/version.h"
+#include "io/options.h"
 #include "io/stop_signals.h"
 #include "server/server.h"
 #include "tensor/error.h"
@@ -41,7 +42,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
   cmd->add_option("--port", o.port, "TCP port (default 8080; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--threads", o.threads, "CPU threads for decoding (default 1)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(1, kMaxThreads));
   cmd->add_option("--precision", o.precision,
                   "matrix products in fp32 or bf16 (default: the model's decode.precision)")
       ->check(CLI::IsMember({"fp32", "bf16"}));

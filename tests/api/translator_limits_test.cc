@@ -1,0 +1,35 @@
+// Translator's bounds and error labels: the thread count's upper bound, score() against
+// decode.max_input_tokens, line errors labelled by what the lines are (not by the settings'
+// origin), and a moved-from Translator.
+#include <gtest/gtest.h>
+
+#include "api/translator.h"
+#include "io/options.h"
+#include "support/temp_dir.h"
+#include "support/tiny_api_model.h"
+
+namespace tandem {
+namespace {
+
+using testing::error_message;
+using testing::TempDir;
+
+#define EXPECT_CONTAINS(text, part)                                                              \
+  do {                                                                                           \
+    const std::string text_ = (text);                                                            \
+    EXPECT_NE(text_.find(part), std::string::npos) << "wanted '" << (part) << "' in: " << text_; \
+  } while (0)
+
+TEST(TranslatorLimits, ThreadsAreBoundedAsOnTheCommandLine) {
+  TempDir dir;
+  const std::string model = testing::train_tiny_api_model(dir);
+  const std::string message =
+      error_message([&] { Translator t(model, {.threads = 100000, .precision = ""}); });
+  EXPECT_CONTAINS(message, "threads");
+  EXPECT_CONTAINS(message, "at most " + std::to_string(kMaxThreads));
+  EXPECT_CONTAINS(message, "100000");
+  EXPECT_EQ(Translator(model, {.threads = kMaxThreads, .precision = ""}).threads(), kMaxThreads);
+}
+
+}  // namespace
+}  // namespace tandem
