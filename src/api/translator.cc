@@ -114,6 +114,8 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
   check_utf8(sources, "sources");
   check_utf8(targets, "targets");
   const LoadedModel& m = state_->model;
+  // Translation cuts a longer source; a cut one's score would be another pair's: refused.
+  const auto max_tokens = static_cast<size_t>(m.config.get_int("decode.max_input_tokens"));
   std::vector<PairScore> out(sources.size());
   std::vector<data::Example> examples(sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {
@@ -121,6 +123,11 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
     check(!out[i].source_tokens.empty(), [&] {
       return "sources: line " + std::to_string(i + 1) + ": empty: there is no source to score " +
              "the target against";
+    });
+    check(out[i].source_tokens.size() <= max_tokens, [&] {
+      return "sources: line " + std::to_string(i + 1) + ": " +
+             std::to_string(out[i].source_tokens.size()) + " tokens, at most " +
+             std::to_string(max_tokens) + " (decode.max_input_tokens)";
     });
     out[i].target_tokens = m.target_tokenizer->encode(targets[i]);
     examples[i].source = m.source_vocab.encode(out[i].source_tokens);

@@ -66,7 +66,8 @@ class Translator {
                                      const DecodeRequest& request = {}) const;
 
   // Scores targets[i] as a translation of sources[i] (equal counts; UTF-8), decode.batch_size
-  // pairs at a time. Target tokens outside the vocabulary score as <unk>. The mean of −
+  // pairs at a time; a source of more than decode.max_input_tokens tokens is an error naming its
+  // line. Target tokens outside the vocabulary score as <unk>. The mean of −
   // token_log_probs over all tokens is the training loss of the same pairs (no dropout, no
   // label smoothing).
   std::vector<PairScore> score(const std::vector<std::string>& sources,

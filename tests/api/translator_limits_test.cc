@@ -31,5 +31,27 @@ TEST(TranslatorLimits, ThreadsAreBoundedAsOnTheCommandLine) {
   EXPECT_EQ(Translator(model, {.threads = kMaxThreads, .precision = ""}).threads(), kMaxThreads);
 }
 
+// A tiny model with `overrides` ("key=value") in its saved config.
+std::string tiny_model_with(const TempDir& dir, const std::string& name,
+                            std::vector<std::string> overrides) {
+  TrainRequest request;
+  request.config_text = testing::tiny_api_config(dir, name);
+  request.overrides = std::move(overrides);
+  train(request);
+  return dir.file(name);
+}
+
+// Translation cuts a longer line (with a warning); a score of a cut source would be the score of
+// another pair, so score() refuses it, naming the line and the limit.
+TEST(TranslatorLimits, ScoreRefusesSourcesBeyondMaxInputTokens) {
+  TempDir dir;
+  const Translator translator(tiny_model_with(dir, "short", {"decode.max_input_tokens=3"}));
+  EXPECT_CONTAINS(error_message([&] {
+                    translator.score({"ab", "abcd"}, {"ba", "dcba"});
+                  }),
+                  "sources: line 2: 4 tokens, at most 3 (decode.max_input_tokens)");
+  EXPECT_EQ(translator.score({"abc"}, {"cba"}).size(), 1u);
+}
+
 }  // namespace
 }  // namespace tandem
