@@ -97,7 +97,7 @@ Config Translator::decode_config(const DecodeRequest& request) const {
 
 std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,
                                                const DecodeRequest& request) const {
-  check_utf8(lines, request.origin);
+  check_utf8(lines, "lines");  // the request's origin labels its settings, not the lines
   const Config config = decode_config(request);
   const BeamOptions options = beam_options_from(config, request.attention);
   const kernels::ScopedGemmSettings settings(state_->threads, decode_precision(config));

@@ -60,7 +60,7 @@ class Translator {
   Config decode_config(const DecodeRequest& request) const;
 
   // Translates every line (see translate_lines). Lines must be valid UTF-8; an invalid one is an
-  // error naming its index (from 1). Lines longer than decode.max_input_tokens are cut
+  // error "lines: line N: …" (N from 1). Lines longer than decode.max_input_tokens are cut
   // (Translation::truncated_from).
   std::vector<Translation> translate(const std::vector<std::string>& lines,
                                      const DecodeRequest& request = {}) const;

@@ -129,7 +129,13 @@ TEST(Translator, InvalidUtf8NamesTheLineFromOne) {
   EXPECT_CONTAINS(error_message([&] {
                     translator.translate({"ab", "a\xff"});
                   }),
-                  "translate(): line 2: invalid UTF-8 at byte 2");
+                  "lines: line 2: invalid UTF-8 at byte 2");
+  // The settings' origin (a command-line flag, say) does not label the lines.
+  const std::string m = error_message([&] {
+    translator.translate({"a\xff"}, {.settings = {}, .origin = "--set", .attention = false});
+  });
+  EXPECT_CONTAINS(m, "lines: line 1: invalid UTF-8");
+  EXPECT_EQ(m.find("--set"), std::string::npos) << m;
 }
 
 TEST(Translator, ConstructorErrorsNameTheArgument) {
