@@ -101,7 +101,7 @@ TEST(Translator, BadSettingsNameTheKeyAndTheOrigin) {
   EXPECT_CONTAINS(fails({{"length_penalty", "x"}}), "decode.length_penalty");
   EXPECT_CONTAINS(fails({{"beam_size", "2"}, {"n_best", "3"}}), "decode.n_best");
   EXPECT_CONTAINS(fails({{"model.cell", "lstm"}}),
-                  "translate() model.cell: only decode.* keys can be set here");
+                  "translate(): model.cell: only decode.* keys can be set here");
   EXPECT_CONTAINS(fails({{"precision", "bf16"}}),
                   "translate(): decode.precision: this translator decodes in fp32");
   EXPECT_EQ(translator.translate({"ab"}, {.settings = {{"precision", "fp32"}}}).size(), 1u);
