@@ -66,12 +66,19 @@ Translator::~Translator() = default;
 Translator::Translator(Translator&&) noexcept = default;
 Translator& Translator::operator=(Translator&&) noexcept = default;
 
-const Config& Translator::config() const { return state_->model.config; }
-const LoadedModel& Translator::model() const { return state_->model; }
-int Translator::threads() const { return state_->threads; }
+const Translator::State& Translator::state() const {
+  check(state_ != nullptr, [] {
+    return std::string("Translator: this object was moved from; use the one it was moved to");
+  });
+  return *state_;
+}
+
+const Config& Translator::config() const { return state().model.config; }
+const LoadedModel& Translator::model() const { return state().model; }
+int Translator::threads() const { return state().threads; }
 
 Config Translator::decode_config(const DecodeRequest& request) const {
-  Config config = state_->model.config;
+  Config config = state().model.config;
   for (const auto& [name, value] : request.settings) {
     const std::string key = name.starts_with("decode.") ? name : "decode." + name;
     // A loaded model's other options are fixed: setting them would silently do nothing.
@@ -80,10 +87,10 @@ Config Translator::decode_config(const DecodeRequest& request) const {
     // Its packed weights are made at the translator's precision, which calls share; another
     // call's repacking them at another precision would change them under this one.
     check(
-        key != "decode.precision" || config.get_string(key) == state_->model.config.get_string(key),
+        key != "decode.precision" || config.get_string(key) == state().model.config.get_string(key),
         [&] {
           return request.origin + ": decode.precision: this translator decodes in " +
-                 state_->model.config.get_string(key) +
+                 state().model.config.get_string(key) +
                  "; choose the precision when making the Translator (TranslatorOptions::precision)";
         });
   }
@@ -100,8 +107,8 @@ std::vector<Translation> Translator::translate(const std::vector<std::string>& l
   check_utf8(lines, "lines");  // the request's origin labels its settings, not the lines
   const Config config = decode_config(request);
   const BeamOptions options = beam_options_from(config, request.attention);
-  const kernels::ScopedGemmSettings settings(state_->threads, decode_precision(config));
-  return translate_lines(state_->model, config, lines, config.get_int("decode.batch_size"),
+  const kernels::ScopedGemmSettings settings(state().threads, decode_precision(config));
+  return translate_lines(state().model, config, lines, config.get_int("decode.batch_size"),
                          options);
 }
 
@@ -113,7 +120,7 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
   });
   check_utf8(sources, "sources");
   check_utf8(targets, "targets");
-  const LoadedModel& m = state_->model;
+  const LoadedModel& m = state().model;
   // Translation cuts a longer source; a cut one's score would be another pair's: refused.
   const auto max_tokens = static_cast<size_t>(m.config.get_int("decode.max_input_tokens"));
   std::vector<PairScore> out(sources.size());
@@ -143,7 +150,7 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
   });
   const Config& config = m.config;
   const auto batch_size = static_cast<size_t>(config.get_int("decode.batch_size"));
-  const kernels::ScopedGemmSettings settings(state_->threads, decode_precision(config));
+  const kernels::ScopedGemmSettings settings(state().threads, decode_precision(config));
   std::unique_lock<std::mutex> lock(m.workspace->mutex, std::try_to_lock);
   Graph local;
   Graph& g = lock.owns_lock() ? m.workspace->graph : local;

@@ -45,6 +45,7 @@ class Translator {
   // Loads the folder (load_model_dir's checks and messages).
   explicit Translator(const std::string& model_dir, TranslatorOptions options = {});
   ~Translator();
+  // A moved-from Translator is an error to use (tandem::Error), not a crash.
   Translator(Translator&&) noexcept;
   Translator& operator=(Translator&&) noexcept;
 
@@ -75,6 +76,7 @@ class Translator {
 
  private:
   struct State;
+  const State& state() const;  // *state_, or an error once moved from
   std::unique_ptr<State> state_;
 };
 

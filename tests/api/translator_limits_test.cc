@@ -53,5 +53,17 @@ TEST(TranslatorLimits, ScoreRefusesSourcesBeyondMaxInputTokens) {
   EXPECT_EQ(translator.score({"abc"}, {"cba"}).size(), 1u);
 }
 
+TEST(TranslatorLimits, AMovedFromTranslatorIsAnErrorNotACrash) {
+  TempDir dir;
+  Translator from(testing::train_tiny_api_model(dir));
+  const Translator to(std::move(from));
+  EXPECT_EQ(to.translate({"ab"}).size(), 1u);
+  for (const std::string& m :
+       {error_message([&] { from.translate({"ab"}); }), error_message([&] { from.config(); }),
+        error_message([&] { from.score({"ab"}, {"ba"}); }), error_message([&] { from.threads(); }),
+        error_message([&] { from.model(); }), error_message([&] { from.decode_config({}); })})
+    EXPECT_CONTAINS(m, "moved from");
+}
+
 }  // namespace
 }  // namespace tandem

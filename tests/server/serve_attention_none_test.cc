@@ -30,7 +30,9 @@ TEST(ServeAttentionNone, AttentionRequestsGetEmptyWeights) {
     ASSERT_FALSE(out.empty());
     for (const json& o : out) {
       EXPECT_FALSE(o["text"].get<std::string>().empty()) << body;
-      if (o.contains("attention")) EXPECT_EQ(o["attention"], json::array()) << body;
+      if (o.contains("attention")) {
+        EXPECT_EQ(o["attention"], json::array()) << body;
+      }
     }
   }
   // A direct call as the batcher makes it when one request of the batch asked for attention.
