@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "api/version.h"
 #include "support/tandem_process.h"
 
 namespace tandem {
@@ -13,14 +14,16 @@ using testing::run_tandem;
 TEST(CliVersion, PrintsTheProjectVersion) {
   const testing::ProcessResult r = run_tandem("--version");
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out, "tandem 0.1.0\n");
+  EXPECT_EQ(r.out, "tandem " + std::string(version()) + "\n");
 }
 
 TEST(CliVersion, AMistypedCommandGetsTheNearestOne) {
   const testing::ProcessResult r = run_tandem("tranlate --model m");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "error: unknown command 'tranlate'; did you mean 'translate'?\n");
-  EXPECT_EQ(run_tandem("evl").err, "error: unknown command 'evl'; did you mean 'eval'?\n");
+  const testing::ProcessResult evl = run_tandem("evl");
+  EXPECT_EQ(evl.status, 1);  // as every error of ours (README: exit status)
+  EXPECT_EQ(evl.err, "error: unknown command 'evl'; did you mean 'eval'?\n");
 }
 
 TEST(CliVersion, AWordNearNoCommandGetsTheListInstead) {
