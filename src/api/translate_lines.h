@@ -18,6 +18,8 @@ namespace tandem {
 // decode whole batches side by side), and at most decode.max_input_tokens source tokens of a
 // line: a longer one is cut (Translation::truncated_from), and the caller, who knows where it
 // came from, warns. `config` holds the call's decode.* settings (the model's own by default).
+// One precision per LoadedModel at a time: calls share its packed weights, which a call at
+// another decode.precision repacks under the others (Translator fixes one per translator).
 std::vector<Translation> translate_lines(const LoadedModel& model, const Config& config,
                                          const std::vector<std::string>& lines, int64_t batch_size,
                                          const BeamOptions& options);

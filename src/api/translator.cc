@@ -14,6 +14,7 @@
 #include "data/vocab.h"
 #include "decode/search_config.h"
 #include "io/config.h"
+#include "io/options.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/packed_gemm.h"
 #include "tensor/error.h"
@@ -44,9 +45,9 @@ void check_utf8(const std::vector<std::string>& lines, const std::string& what) 
 Translator::Translator(const std::string& model_dir, TranslatorOptions options)
     : state_(std::make_unique<State>()) {
   tune_process_memory();
-  check(options.threads >= 0, [&] {
-    return "threads: expected 0 (every core) or a positive count, got " +
-           std::to_string(options.threads);
+  check(options.threads >= 0 && options.threads <= kMaxThreads, [&] {
+    return "threads: expected 0 (every core) or a count of at most " + std::to_string(kMaxThreads) +
+           ", got " + std::to_string(options.threads);
   });
   check(options.precision.empty() || options.precision == "fp32" || options.precision == "bf16",
         [&] { return "precision: expected fp32 or bf16, got '" + options.precision + "'"; });
@@ -65,12 +66,19 @@ Translator::~Translator() = default;
 Translator::Translator(Translator&&) noexcept = default;
 Translator& Translator::operator=(Translator&&) noexcept = default;
 
-const Config& Translator::config() const { return state_->model.config; }
-const LoadedModel& Translator::model() const { return state_->model; }
-int Translator::threads() const { return state_->threads; }
+const Translator::State& Translator::state() const {
+  check(state_ != nullptr, [] {
+    return std::string("Translator: this object was moved from; use the one it was moved to");
+  });
+  return *state_;
+}
+
+const Config& Translator::config() const { return state().model.config; }
+const LoadedModel& Translator::model() const { return state().model; }
+int Translator::threads() const { return state().threads; }
 
 Config Translator::decode_config(const DecodeRequest& request) const {
-  Config config = state_->model.config;
+  Config config = state().model.config;
   for (const auto& [name, value] : request.settings) {
     const std::string key = name.starts_with("decode.") ? name : "decode." + name;
     // A loaded model's other options are fixed: setting them would silently do nothing.
@@ -79,10 +87,10 @@ Config Translator::decode_config(const DecodeRequest& request) const {
     // Its packed weights are made at the translator's precision, which calls share; another
     // call's repacking them at another precision would change them under this one.
     check(
-        key != "decode.precision" || config.get_string(key) == state_->model.config.get_string(key),
+        key != "decode.precision" || config.get_string(key) == state().model.config.get_string(key),
         [&] {
           return request.origin + ": decode.precision: this translator decodes in " +
-                 state_->model.config.get_string(key) +
+                 state().model.config.get_string(key) +
                  "; choose the precision when making the Translator (TranslatorOptions::precision)";
         });
   }
@@ -96,11 +104,11 @@ Config Translator::decode_config(const DecodeRequest& request) const {
 
 std::vector<Translation> Translator::translate(const std::vector<std::string>& lines,
                                                const DecodeRequest& request) const {
-  check_utf8(lines, request.origin);
+  check_utf8(lines, "lines");  // the request's origin labels its settings, not the lines
   const Config config = decode_config(request);
   const BeamOptions options = beam_options_from(config, request.attention);
-  const kernels::ScopedGemmSettings settings(state_->threads, decode_precision(config));
-  return translate_lines(state_->model, config, lines, config.get_int("decode.batch_size"),
+  const kernels::ScopedGemmSettings settings(state().threads, decode_precision(config));
+  return translate_lines(state().model, config, lines, config.get_int("decode.batch_size"),
                          options);
 }
 
@@ -112,7 +120,9 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
   });
   check_utf8(sources, "sources");
   check_utf8(targets, "targets");
-  const LoadedModel& m = state_->model;
+  const LoadedModel& m = state().model;
+  // Translation cuts a longer source; a cut one's score would be another pair's: refused.
+  const auto max_tokens = static_cast<size_t>(m.config.get_int("decode.max_input_tokens"));
   std::vector<PairScore> out(sources.size());
   std::vector<data::Example> examples(sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {
@@ -120,6 +130,11 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
     check(!out[i].source_tokens.empty(), [&] {
       return "sources: line " + std::to_string(i + 1) + ": empty: there is no source to score " +
              "the target against";
+    });
+    check(out[i].source_tokens.size() <= max_tokens, [&] {
+      return "sources: line " + std::to_string(i + 1) + ": " +
+             std::to_string(out[i].source_tokens.size()) + " tokens, at most " +
+             std::to_string(max_tokens) + " (decode.max_input_tokens)";
     });
     out[i].target_tokens = m.target_tokenizer->encode(targets[i]);
     examples[i].source = m.source_vocab.encode(out[i].source_tokens);
@@ -135,7 +150,7 @@ std::vector<PairScore> Translator::score(const std::vector<std::string>& sources
   });
   const Config& config = m.config;
   const auto batch_size = static_cast<size_t>(config.get_int("decode.batch_size"));
-  const kernels::ScopedGemmSettings settings(state_->threads, decode_precision(config));
+  const kernels::ScopedGemmSettings settings(state().threads, decode_precision(config));
   std::unique_lock<std::mutex> lock(m.workspace->mutex, std::try_to_lock);
   Graph local;
   Graph& g = lock.owns_lock() ? m.workspace->graph : local;

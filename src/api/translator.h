@@ -14,7 +14,8 @@
 namespace tandem {
 
 struct TranslatorOptions {
-  // Threads for this translator's work; 0: every core (OPENBLAS_NUM_THREADS when set).
+  // Threads for this translator's work, at most kMaxThreads (io/options.h); 0: every core
+  // (OPENBLAS_NUM_THREADS when set).
   int threads = 0;
   // "fp32" or "bf16"; "": the model's decode.precision. bf16 where the CPU has no AVX512_BF16
   // warns once and decodes in fp32.
@@ -44,6 +45,7 @@ class Translator {
   // Loads the folder (load_model_dir's checks and messages).
   explicit Translator(const std::string& model_dir, TranslatorOptions options = {});
   ~Translator();
+  // A moved-from Translator is an error to use (tandem::Error), not a crash.
   Translator(Translator&&) noexcept;
   Translator& operator=(Translator&&) noexcept;
 
@@ -59,13 +61,14 @@ class Translator {
   Config decode_config(const DecodeRequest& request) const;
 
   // Translates every line (see translate_lines). Lines must be valid UTF-8; an invalid one is an
-  // error naming its index (from 1). Lines longer than decode.max_input_tokens are cut
+  // error "lines: line N: …" (N from 1). Lines longer than decode.max_input_tokens are cut
   // (Translation::truncated_from).
   std::vector<Translation> translate(const std::vector<std::string>& lines,
                                      const DecodeRequest& request = {}) const;
 
   // Scores targets[i] as a translation of sources[i] (equal counts; UTF-8), decode.batch_size
-  // pairs at a time. Target tokens outside the vocabulary score as <unk>. The mean of −
+  // pairs at a time; a source of more than decode.max_input_tokens tokens is an error naming its
+  // line. Target tokens outside the vocabulary score as <unk>. The mean of −
   // token_log_probs over all tokens is the training loss of the same pairs (no dropout, no
   // label smoothing).
   std::vector<PairScore> score(const std::vector<std::string>& sources,
@@ -73,6 +76,7 @@ class Translator {
 
  private:
   struct State;
+  const State& state() const;  // *state_, or an error once moved from
   std::unique_ptr<State> state_;
 };
 

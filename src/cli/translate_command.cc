@@ -16,6 +16,7 @@
 #include "decode/search_config.h"
 #include "io/atomic_file.h"
 #include "io/config.h"
+#include "io/options.h"
 #include "tensor/error.h"
 
 namespace tandem::cli {
@@ -52,7 +53,7 @@ CLI::App* add_translate_command(CLI::App& app, TranslateCommandOptions& t) {
   cmd->add_option("--output", t.output, "output file (default: stdout), written atomically");
   cmd->add_option("--beam", t.beam, "beam size (decode.beam_size); 1 is greedy");
   cmd->add_option("--threads", t.threads, "CPU threads (default: every core)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(1, kMaxThreads));
   cmd->add_option("--n-best", t.n_best, "outputs per input, as 'index ||| text ||| score' lines");
   cmd->add_flag("--attention", t.attention, "print each output's attention matrix");
   cmd->add_flag("--alignment", t.alignment,
@@ -80,8 +81,10 @@ int run_translate(const TranslateCommandOptions& o) {
     }
   }
   const Translator translator(o.model_dir, options);
-  // The flags' own errors name them: validated here, on the settings the --set ones give.
-  Config config = translator.decode_config({request.settings, request.origin});
+  // --set, then --beam, then --n-best, each error naming its own origin; the pair n_best ≤
+  // beam_size is checked once, on all of them (beam_options_from below).
+  Config config = translator.config();
+  for (const auto& [key, value] : request.settings) config.set(key, value, request.origin);
   if (o.beam) {
     config.set("decode.beam_size", std::to_string(*o.beam), "--beam");
     request.settings.emplace_back("decode.beam_size", std::to_string(*o.beam));

@@ -174,7 +174,7 @@ std::pair<std::string, std::string> split_override(const std::string& text) {
 void check_override_section(std::string_view key, std::string_view section,
                             std::string_view origin) {
   if (!(key.starts_with(section) && key.size() > section.size() && key[section.size()] == '.')) {
-    throw Error(std::string(origin) + " " + std::string(key) + ": only " + std::string(section) +
+    throw Error(std::string(origin) + ": " + std::string(key) + ": only " + std::string(section) +
                 ".* keys can be set here (" + relative_keys(std::string(section)) + ")");
   }
 }

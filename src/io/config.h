@@ -32,7 +32,7 @@ void apply_overrides(Config& config, const std::vector<std::string>& overrides,
 // The key and value of one "key=value" override (both trimmed); an error naming it without '='.
 std::pair<std::string, std::string> split_override(const std::string& text);
 // An error unless `key` is in `section` ("decode"), listing the section's keys; `origin` starts
-// the message ("--set decode.x: …").
+// the message as it starts Config::set's ("--set: model.x: …").
 void check_override_section(std::string_view key, std::string_view section,
                             std::string_view origin = "--set");
 

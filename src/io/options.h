@@ -10,6 +10,10 @@
 
 namespace tandem {
 
+// The most threads any thread count takes (train.threads, --threads, TranslatorOptions): far
+// above real machines, low enough that thread creation does not fail deep inside.
+inline constexpr int kMaxThreads = 256;
+
 // One option: a dotted key ("model.encoder.hidden_size"), its type, its default (as text, parsed
 // like any other value), a one-line help, and for numbers an optional range. The YAML config,
 // the command line (--set key=value) and docs/config.md all read these declarations.

@@ -12,7 +12,6 @@ using T = OptionSpec::Type;
 // deep in the tensor code (or in thread creation) instead of naming the key.
 constexpr double kMaxSize = 65536;
 constexpr double kMaxLayers = 64;
-constexpr double kMaxThreads = 256;
 // Studies of very wide beams stop near 1000; a beam of 10^8 ran for minutes before failing.
 constexpr double kMaxBeam = 1024;
 

@@ -30,8 +30,8 @@ struct SearchSettings {
   bool batches_with(const SearchSettings& o) const { return beam == o.beam && n_best == o.n_best; }
 };
 
-// Decodes lines as one batch; the server's is translate_lines on the loaded model, tests give
-// their own. Called from the worker thread only, so the model needs no locking.
+// Decodes lines as one batch; the server's is Translator::translate (model_translator), which
+// is thread-safe; tests give their own. Called from the worker thread only.
 using TranslateFn = std::function<std::vector<Translation>(const std::vector<std::string>& lines,
                                                            const SearchSettings& settings)>;
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "api/version.h"
+#include "io/options.h"
 #include "io/stop_signals.h"
 #include "server/server.h"
 #include "tensor/error.h"
@@ -41,7 +42,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeCommandOptions& o) {
   cmd->add_option("--port", o.port, "TCP port (default 8080; 0 picks a free one)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--threads", o.threads, "CPU threads for decoding (default 1)")
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(1, kMaxThreads));
   cmd->add_option("--precision", o.precision,
                   "matrix products in fp32 or bf16 (default: the model's decode.precision)")
       ->check(CLI::IsMember({"fp32", "bf16"}));
@@ -108,13 +109,17 @@ nlohmann::json model_info(const LoadedModel& model) {
 }
 
 TranslateFn model_translator(const Translator& translator, int64_t max_batch) {
-  return [&translator, max_batch](const std::vector<std::string>& lines, const SearchSettings& s) {
+  // The batcher asks for attention when any request of the batch does (the built-in page always
+  // does); a model without attention answers such a request with empty weights, not an error.
+  const bool has_attention = translator.config().get_string("model.attention") != "none";
+  return [&translator, max_batch, has_attention](const std::vector<std::string>& lines,
+                                                 const SearchSettings& s) {
     DecodeRequest request;
     request.settings = {{"beam_size", std::to_string(s.beam)},
                         {"n_best", std::to_string(s.n_best)},
                         {"batch_size", std::to_string(max_batch)}};
     request.origin = "request";
-    request.attention = s.attention;
+    request.attention = s.attention && has_attention;
     return translator.translate(lines, request);
   };
 }

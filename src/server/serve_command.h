@@ -39,8 +39,8 @@ int run_serve(const ServeCommandOptions& o);
 // settings.
 nlohmann::json model_info(const LoadedModel& model);
 
-// `translator` with the model's decode.* settings and the request's beam, n-best and attention;
-// at most max_batch sentences per search call.
+// `translator` with the model's decode.* settings and the request's beam, n-best and attention
+// (empty weights from a model with attention none); at most max_batch sentences per search call.
 TranslateFn model_translator(const Translator& translator, int64_t max_batch);
 
 }  // namespace tandem::server

@@ -65,6 +65,37 @@ TEST(Score, MeanNegativeLogProbabilityIsTheTrainingLoss) {
   EXPECT_NEAR(sum / tokens, loss, 1e-5 * loss);
 }
 
+// Each pair scored alone scores as it does among the others, with decode.batch_size 8 so that
+// the 64 pairs span 8 batches (sorted by length: a pair's batch is not its input neighbours').
+TEST(Score, EachPairScoresAsItDoesAloneAcrossBatches) {
+  TempDir dir;
+  TrainRequest request;
+  request.config_text = testing::tiny_api_config(dir, "model");
+  request.overrides = {"decode.batch_size=8"};
+  train(request);
+  const Translator translator(dir.file("model"));
+  ASSERT_EQ(translator.config().get_int("decode.batch_size"), 8);
+  std::vector<std::string> sources, targets;
+  for (const auto& [s, t] : testing::tiny_api_pairs()) {
+    sources.push_back(s);
+    targets.push_back(t);
+  }
+  std::swap(targets[3], targets[40]);  // some pairs that are not translations
+  const std::vector<PairScore> batched = translator.score(sources, targets);
+  ASSERT_EQ(batched.size(), sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const std::vector<PairScore> alone = translator.score({sources[i]}, {targets[i]});
+    ASSERT_EQ(alone.size(), 1u);
+    EXPECT_EQ(alone[0].source_tokens, batched[i].source_tokens) << i;
+    EXPECT_EQ(alone[0].target_tokens, batched[i].target_tokens) << i;
+    ASSERT_EQ(alone[0].token_log_probs.size(), batched[i].token_log_probs.size()) << i;
+    for (size_t k = 0; k < alone[0].token_log_probs.size(); ++k)
+      EXPECT_NEAR(alone[0].token_log_probs[k], batched[i].token_log_probs[k], 1e-5)
+          << i << " " << k;
+    EXPECT_NEAR(alone[0].log_prob, batched[i].log_prob, 1e-4) << i;
+  }
+}
+
 TEST(Score, ErrorsNameTheArgumentAndTheLine) {
   TempDir dir;
   const Translator translator(testing::train_tiny_api_model(dir));

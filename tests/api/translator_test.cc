@@ -101,7 +101,7 @@ TEST(Translator, BadSettingsNameTheKeyAndTheOrigin) {
   EXPECT_CONTAINS(fails({{"length_penalty", "x"}}), "decode.length_penalty");
   EXPECT_CONTAINS(fails({{"beam_size", "2"}, {"n_best", "3"}}), "decode.n_best");
   EXPECT_CONTAINS(fails({{"model.cell", "lstm"}}),
-                  "translate() model.cell: only decode.* keys can be set here");
+                  "translate(): model.cell: only decode.* keys can be set here");
   EXPECT_CONTAINS(fails({{"precision", "bf16"}}),
                   "translate(): decode.precision: this translator decodes in fp32");
   EXPECT_EQ(translator.translate({"ab"}, {.settings = {{"precision", "fp32"}}}).size(), 1u);
@@ -129,7 +129,13 @@ TEST(Translator, InvalidUtf8NamesTheLineFromOne) {
   EXPECT_CONTAINS(error_message([&] {
                     translator.translate({"ab", "a\xff"});
                   }),
-                  "translate(): line 2: invalid UTF-8 at byte 2");
+                  "lines: line 2: invalid UTF-8 at byte 2");
+  // The settings' origin (a command-line flag, say) does not label the lines.
+  const std::string m = error_message([&] {
+    translator.translate({"a\xff"}, {.settings = {}, .origin = "--set", .attention = false});
+  });
+  EXPECT_CONTAINS(m, "lines: line 1: invalid UTF-8");
+  EXPECT_EQ(m.find("--set"), std::string::npos) << m;
 }
 
 TEST(Translator, ConstructorErrorsNameTheArgument) {
@@ -158,6 +164,8 @@ TEST(Translator, TwoTranslatorsKeepTheirOwnGemmSettings) {
                               .attention = true};
   const std::vector<Translation> fp32_alone = fp32.translate(lines, request);
   const std::vector<Translation> bf16_alone = bf16.translate(lines, request);
+  // Only a CPU with AVX512_BF16 can tell the precisions apart: elsewhere both decode in fp32,
+  // and this test checks only that concurrent calls of two translators give their own outputs.
   if (kernels::bf16_gemm_available()) {
     bool differs = false;  // else the test could not tell the precisions apart
     for (size_t i = 0; i < lines.size(); ++i)

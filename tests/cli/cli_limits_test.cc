@@ -123,6 +123,10 @@ TEST(CliLimits, NBestBeyondTheBeamIsAnError) {
   EXPECT_EQ(fine.status, 0) << fine.err;
   EXPECT_EQ(fine.out.find("0 ||| "), 0u) << fine.out;  // two outputs of input 0
   EXPECT_NE(fine.out.find("\n0 ||| "), std::string::npos) << fine.out;
+  // --set, then --beam, then --n-best, checked once: a --set n_best is fine with a --beam.
+  const ProcessResult set_and_beam = run_tandem(translate + " --set decode.n_best=2 --beam 2");
+  EXPECT_EQ(set_and_beam.status, 0) << set_and_beam.err;
+  EXPECT_NE(set_and_beam.out.find("\n0 ||| "), std::string::npos) << set_and_beam.out;
   // Training refuses such a pair before its first step (the folder's config would hold it).
   const ProcessResult refused =
       run_tandem("train --config " + dir.file("model.yaml") +

@@ -127,8 +127,8 @@ TEST(Cli, OutOfRangeOptionsAndIgnoredInputAreErrors) {
   ASSERT_EQ(run("train --config " + config_for(dir)).status, 0);  // c.yaml again, one document
   const std::string translate =
       "translate --model " + dir.file("model") + " --input " + dir.write("in.txt", "ab\n");
-  expect_error(run(translate + " --set model.cell=lstm"), "--set model.cell: only decode.* keys");
-  expect_error(run(translate + " --set train.max_steps=3"), "--set train.max_steps");
+  expect_error(run(translate + " --set model.cell=lstm"), "--set: model.cell: only decode.* keys");
+  expect_error(run(translate + " --set train.max_steps=3"), "--set: train.max_steps");
   expect_error(run(translate + " --beam 0"), "--beam: decode.beam_size: expected an integer");
   expect_error(run(translate + " --beam -3"), "--beam: decode.beam_size");
   expect_error(run(translate + " --n-best 0"), "--n-best: decode.n_best");

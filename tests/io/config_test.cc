@@ -138,7 +138,7 @@ TEST(Config, OverridesCanBeLimitedToASection) {
   EXPECT_EQ(config.get_int("decode.beam_size"), 4);
   for (const char* key : {"model.cell=lstm", "train.max_steps=3", "decoder.x=1", "decode=1"}) {
     const std::string m = error_message([&] { apply_overrides(config, {key}, "decode"); });
-    EXPECT_TRUE(contains(m, "--set " + std::string(key).substr(0, std::string(key).find('=')) +
+    EXPECT_TRUE(contains(m, "--set: " + std::string(key).substr(0, std::string(key).find('=')) +
                                 ": only decode.* keys"))
         << m;
     EXPECT_TRUE(contains(m, "beam_size")) << m;
