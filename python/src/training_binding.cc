@@ -44,6 +44,9 @@ TrainSummary train_from_python(const std::string& config_path, const std::string
   request.options.resume = resume;
   request.options.overwrite = overwrite;
   request.options.stop = &stop;
+  // Errors name tandem.train's arguments, not the command's flags.
+  request.options.labels = {
+      .resume = "resume=True", .overwrite = "overwrite=True", .set = "overrides"};
   // On the training thread, between steps: the GIL is held only here.
   request.options.on_event = [&](const TrainEvent& event) {
     nb::gil_scoped_acquire gil;

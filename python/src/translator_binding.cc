@@ -152,11 +152,16 @@ void bind_translator(nb::module_& m) {
           [](Translator* self, const std::string& model_dir, int threads,
              const std::string& precision) {
             nb::gil_scoped_release release;
-            new (self) Translator(model_dir,
-                                  TranslatorOptions{.threads = threads, .precision = precision});
+            new (self) Translator(
+                model_dir, TranslatorOptions{.threads = threads,
+                                             .precision = precision,
+                                             .precision_label = "Translator(precision=...)"});
           },
           nb::arg("model_dir"), nb::arg("threads"), nb::arg("precision"))
       .def_prop_ro("threads", &Translator::threads)
+      .def_prop_ro("precision", &Translator::precision)
+      .def_prop_ro("wanted_precision",
+                   [](const Translator& t) { return t.config().get_string("decode.precision"); })
       .def(
           "batch_size",
           [](const Translator& t, const Settings& settings, bool attention) {

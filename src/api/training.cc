@@ -11,9 +11,9 @@ TrainSummary train(const TrainRequest& request) {
   tune_process_memory();
   check(request.config_path.empty() != request.config_text.empty(),
         "train: give exactly one of config_path (a YAML file) and config_text (YAML text)");
-  const Config config = request.config_path.empty()
-                            ? load_config_string(request.config_text, "<config>", request.overrides)
-                            : load_config(request.config_path, request.overrides);
+  Config config = request.config_path.empty() ? load_config_string(request.config_text, "<config>")
+                                              : load_config(request.config_path);
+  apply_overrides(config, request.overrides, {}, request.options.labels.set);
   return train(config, request.options);
 }
 

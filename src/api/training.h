@@ -17,10 +17,11 @@ struct TrainRequest {
   std::string config_path;
   std::string config_text;
   std::vector<std::string> overrides;  // "key=value", as --set gives them
-  TrainOptions options;                // resume, overwrite, stop, on_event
+  TrainOptions options;  // resume, overwrite, stop, on_event, and the labels errors use
 };
 
-// Loads the config (errors name the file or "<config>", and "--set" for overrides) and trains.
+// Loads the config (errors name the file or "<config>", and options.labels.set for overrides)
+// and trains.
 TrainSummary train(const TrainRequest& request);
 
 }  // namespace tandem

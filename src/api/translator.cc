@@ -25,6 +25,7 @@ namespace tandem {
 struct Translator::State {
   LoadedModel model;
   int threads = 1;
+  std::string precision_label;  // TranslatorOptions::precision_label
 };
 
 namespace {
@@ -58,6 +59,7 @@ Translator::Translator(const std::string& model_dir, TranslatorOptions options)
   // without it, are process-wide: there the last Translator's count holds.
   if (options.threads > 0 && !kernels::has_packed_gemm())
     kernels::set_gemm_threads(options.threads);
+  state_->precision_label = options.precision_label;
   state_->threads = options.threads > 0 ? options.threads : kernels::gemm_threads();
   decode_config({});  // the model's own settings must make a search (n_best ≤ beam_size)
 }
@@ -76,6 +78,10 @@ const Translator::State& Translator::state() const {
 const Config& Translator::config() const { return state().model.config; }
 const LoadedModel& Translator::model() const { return state().model; }
 int Translator::threads() const { return state().threads; }
+std::string Translator::precision() const {
+  return decode_precision(state().model.config) == kernels::GemmPrecision::kBfloat16 ? "bf16"
+                                                                                     : "fp32";
+}
 
 Config Translator::decode_config(const DecodeRequest& request) const {
   Config config = state().model.config;
@@ -91,7 +97,8 @@ Config Translator::decode_config(const DecodeRequest& request) const {
         [&] {
           return request.origin + ": decode.precision: this translator decodes in " +
                  state().model.config.get_string(key) +
-                 "; choose the precision when making the Translator (TranslatorOptions::precision)";
+                 "; choose the precision when making the Translator (" + state().precision_label +
+                 ")";
         });
   }
   beam_options_from(config, request.attention);

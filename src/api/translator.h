@@ -20,6 +20,8 @@ struct TranslatorOptions {
   // "fp32" or "bf16"; "": the model's decode.precision. bf16 where the CPU has no AVX512_BF16
   // warns once and decodes in fp32.
   std::string precision;
+  // What the hint of an error about another call's decode.precision calls this option.
+  std::string precision_label = "TranslatorOptions::precision";
 };
 
 // One call's settings: decode.* keys ("beam_size", "n_best", "length_penalty", …; with or
@@ -53,6 +55,9 @@ class Translator {
   const Config& config() const;
   const LoadedModel& model() const;
   int threads() const;  // the resolved count (never 0)
+  // The precision it decodes in: "fp32" or "bf16"; "fp32" where bf16 was asked for and the CPU
+  // or build has none (decoding falls back, with a warning on stderr).
+  std::string precision() const;
 
   // The settings a request resolves to: the model's decode.* with the request's over them.
   // Errors (an unknown key, a bad value, n_best above beam_size, attention asked of a model with

@@ -180,11 +180,11 @@ void check_override_section(std::string_view key, std::string_view section,
 }
 
 void apply_overrides(Config& config, const std::vector<std::string>& overrides,
-                     std::string_view section) {
+                     std::string_view section, std::string_view origin) {
   for (const std::string& override_text : overrides) {
     const auto [key, value] = split_override(override_text);
-    if (!section.empty()) check_override_section(key, section, "--set");
-    config.set(key, value, "--set");
+    if (!section.empty()) check_override_section(key, section, origin);
+    config.set(key, value, origin);
   }
 }
 

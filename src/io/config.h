@@ -23,11 +23,12 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
 Config load_config_string(const std::string& yaml, const std::string& name = "<config>",
                           const std::vector<std::string>& overrides = {});
 
-// Applies "key=value" overrides in order, each validated like a file's value (origin "--set").
+// Applies "key=value" overrides in order, each validated like a file's value, errors naming
+// `origin` (the CLI's "--set"; a library caller's own name for them).
 // With a `section` ("decode"), a key outside it is an error listing the section's keys: a loaded
 // model's other options are fixed, and setting them would silently do nothing.
 void apply_overrides(Config& config, const std::vector<std::string>& overrides,
-                     std::string_view section = {});
+                     std::string_view section = {}, std::string_view origin = "--set");
 
 // The key and value of one "key=value" override (both trimmed); an error naming it without '='.
 std::pair<std::string, std::string> split_override(const std::string& text);

@@ -47,7 +47,8 @@ std::vector<std::string> own_folder_names() {
 }
 
 std::vector<fs::path> earlier_run_files(const std::string& dir,
-                                        const std::vector<std::string>& log_files, bool overwrite) {
+                                        const std::vector<std::string>& log_files, bool overwrite,
+                                        const TrainLabels& labels) {
   std::vector<fs::path> logs;
   for (const std::string& log : log_files)
     if (!log.empty())
@@ -86,11 +87,11 @@ std::vector<fs::path> earlier_run_files(const std::string& dir,
   if (own.empty()) return {};
   check(overwrite, [&] {
     return "the model folder " + dir + " already holds a training run (" + some_names(own_names) +
-           "): continue it with --resume, or start anew with --overwrite, which removes that "
-           "run's files";
+           "): continue it with " + labels.resume + ", or start anew with " + labels.overwrite +
+           ", which removes that run's files";
   });
   check(foreign.empty(), [&] {
-    return "--overwrite: the model folder " + dir + " holds files tandem did not write (" +
+    return labels.overwrite + ": the model folder " + dir + " holds files tandem did not write (" +
            some_names(foreign) +
            "), so nothing was removed: move them away, or train into another folder "
            "(train.model_dir)";
@@ -98,12 +99,15 @@ std::vector<fs::path> earlier_run_files(const std::string& dir,
   return own;
 }
 
-std::string remove_earlier_run(const std::string& dir, const std::vector<fs::path>& files) {
+std::string remove_earlier_run(const std::string& dir, const std::vector<fs::path>& files,
+                               const TrainLabels& labels) {
   std::vector<std::string> names;
   for (const fs::path& path : files) {
     std::error_code ec;
     fs::remove_all(path, ec);
-    check(!ec, [&] { return "--overwrite: cannot remove " + path.string() + ": " + ec.message(); });
+    check(!ec, [&] {
+      return labels.overwrite + ": cannot remove " + path.string() + ": " + ec.message();
+    });
     names.push_back(path.lexically_relative(dir).string());
   }
   std::sort(names.begin(), names.end());
@@ -112,7 +116,8 @@ std::string remove_earlier_run(const std::string& dir, const std::vector<fs::pat
   return out;
 }
 
-void check_resume_settings(const Config& saved, const Config& now, const std::string& saved_path) {
+void check_resume_settings(const Config& saved, const Config& now, const std::string& saved_path,
+                           const TrainLabels& labels) {
   std::vector<std::string> changed;
   for (const OptionSpec& spec : option_registry()) {
     const std::string& key = spec.key;
@@ -128,10 +133,10 @@ void check_resume_settings(const Config& saved, const Config& now, const std::st
   check(changed.empty(), [&] {
     std::string list;
     for (const std::string& c : changed) list += "\n  " + c;
-    return "--resume: these settings differ from the run's (" + saved_path +
+    return labels.resume + ": these settings differ from the run's (" + saved_path +
            "), and they shape the model or its vocabularies:" + list +
-           "\nset them back to resume; for a new model, train with --overwrite or into another "
-           "folder (train.*, decode.* and the dropout rates may change on resume)";
+           "\nset them back to resume; for a new model, train with " + labels.overwrite +
+           " or into another folder (train.*, decode.* and the dropout rates may change on resume)";
   });
 }
 

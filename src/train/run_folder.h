@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/options.h"
+#include "train/train_labels.h"
 
 namespace tandem {
 
@@ -23,16 +24,19 @@ std::vector<std::string> own_folder_names();
 // a user's config.yaml in a folder given by mistake must not go with the run's files).
 std::vector<std::filesystem::path> earlier_run_files(const std::string& dir,
                                                      const std::vector<std::string>& log_files,
-                                                     bool overwrite);
+                                                     bool overwrite,
+                                                     const TrainLabels& labels = {});
 
 // Removes what earlier_run_files found; returns the names removed, for the message.
 std::string remove_earlier_run(const std::string& dir,
-                               const std::vector<std::filesystem::path>& files);
+                               const std::vector<std::filesystem::path>& files,
+                               const TrainLabels& labels = {});
 
 // The keys whose values shape the model or its vocabularies (model.*, the tokenizers and, for
 // spm tokenizers, their models, the vocabulary limits): those that differ between the folder's
 // saved config and `now` are an error naming each with both values. `saved_path` names the
 // saved config in the message.
-void check_resume_settings(const Config& saved, const Config& now, const std::string& saved_path);
+void check_resume_settings(const Config& saved, const Config& now, const std::string& saved_path,
+                           const TrainLabels& labels = {});
 
 }  // namespace tandem

@@ -151,9 +151,11 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   auto stop_requested = [&] {
     return options.stop != nullptr && options.stop->load(std::memory_order_relaxed);
   };
-  check(!(resume && options.overwrite),
-        "--resume and --overwrite together: --resume continues the folder's run, --overwrite "
-        "removes it; give one");
+  const TrainLabels& labels = options.labels;
+  check(!(resume && options.overwrite), [&] {
+    return labels.resume + " and " + labels.overwrite + " together: " + labels.resume +
+           " continues the folder's run, " + labels.overwrite + " removes it; give one";
+  });
   check_model_dir_option(config);
   // Validation decodes with these settings: a bad pair (n_best above beam_size) fails now, not
   // at the first validation after minutes of training.
@@ -177,7 +179,8 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   check(!resume || !checkpoint.empty(), [&] {
     std::string skipped;
     for (const std::string& note : notes) skipped += "; " + note;
-    return "--resume: no checkpoint in " + model_dir + "/checkpoints to resume from" + skipped;
+    return labels.resume + ": no checkpoint in " + model_dir + "/checkpoints to resume from" +
+           skipped;
   });
   std::vector<fs::path> earlier_run;
   if (resume) {
@@ -188,11 +191,11 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
     io::verify_checksums(model_dir, [](const std::string&) { return std::string(); },
                          {kModelFolderFiles[3]});
     const std::string saved = (fs::path(model_dir) / kModelFolderFiles[0]).string();
-    check_resume_settings(load_config(saved), config, saved);
+    check_resume_settings(load_config(saved), config, saved, labels);
   } else {
     earlier_run = earlier_run_files(
         model_dir, {config.get_string("train.log_file"), saved_log_file(model_dir)},
-        options.overwrite);
+        options.overwrite, labels);
   }
 
   // A resumed run keeps the vocabularies and SentencePiece models it started with.
@@ -204,7 +207,7 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
     for (const std::string side : {"source", "target"})
       if (config.get_string("data." + side + "_tokenizer") == "spm")
         data_config.set("data." + side + "_spm_model", model_dir_spm_file(model_dir, side),
-                        "--resume");
+                        labels.resume);
   }
   TrainingData data = load_training_data(data_config, saved_source ? &*saved_source : nullptr,
                                          saved_target ? &*saved_target : nullptr);
@@ -236,14 +239,14 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
   const int64_t max_epochs = config.get_int("train.max_epochs");
   // Only a resumed run can start at its end; it would print a loss no step computed.
   check(state.step < max_steps, [&] {
-    return "--resume: nothing to do: " + model_dir + " is already at step " +
+    return labels.resume + ": nothing to do: " + model_dir + " is already at step " +
            std::to_string(state.step) + " and train.max_steps is " + std::to_string(max_steps) +
-           "; raise it (--set train.max_steps=N) to train on";
+           "; raise it (" + labels.set + " train.max_steps=N) to train on";
   });
   check(max_epochs == 0 || state.epoch < max_epochs, [&] {
-    return "--resume: nothing to do: " + model_dir + " is already at the end of epoch " +
+    return labels.resume + ": nothing to do: " + model_dir + " is already at the end of epoch " +
            std::to_string(state.epoch) + " and train.max_epochs is " + std::to_string(max_epochs) +
-           "; raise it (--set train.max_epochs=N) to train on";
+           "; raise it (" + labels.set + " train.max_epochs=N) to train on";
   });
   const int64_t valid_every = config.get_int("train.valid_every");
   const int64_t checkpoint_every = config.get_int("train.checkpoint_every");
@@ -272,11 +275,12 @@ TrainSummary train(const Config& config, const TrainOptions& options) {
     return stopped;
   }
   // Every check has passed: the folder may change now.
-  const std::string removed = remove_earlier_run(model_dir, earlier_run);
+  const std::string removed = remove_earlier_run(model_dir, earlier_run, labels);
   if (resume) save_model_dir_config(model_dir, config);  // this run's train.* and decode.*
   Progress progress(log_path, resume, max_steps, config.get_int("train.log_every"));
   if (!removed.empty())
-    progress.message("--overwrite: removed the earlier run's " + removed + " from " + model_dir);
+    progress.message(labels.overwrite + ": removed the earlier run's " + removed + " from " +
+                     model_dir);
   for (const std::string& note : notes) progress.message(note);
   char intro[256];
   std::snprintf(

@@ -7,6 +7,7 @@
 
 #include "io/options.h"
 #include "train/progress.h"
+#include "train/train_labels.h"
 
 namespace tandem {
 
@@ -54,6 +55,8 @@ struct TrainOptions {
   // Called after every step and validation; an exception it throws ends training with a
   // checkpoint written first (as a stop does) and is then rethrown from train().
   std::function<void(const TrainEvent&)> on_event = nullptr;
+  // What errors and notes call resume, overwrite and the overrides (the CLI's flags by default).
+  TrainLabels labels = {};
 };
 
 // Trains the model a config describes into config's train.model_dir, holding the folder's lock
