@@ -62,11 +62,21 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _text(name: str, value: str) -> str:
+    """`value`, or Error naming the argument where it is no UTF-8 text (a lone surrogate, as
+    errors="surrogateescape" makes of undecodable bytes), which the library could not take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise Error(f"{name}: not valid UTF-8 text ({e.reason} at character {e.start})") from None
+    return value
+
+
 def _path(name: str, value: Any) -> str:
     if isinstance(value, (str, os.PathLike)):
         path = os.fspath(value)
         if isinstance(path, str):
-            return path
+            return _text(name, path)
     raise Error(f"{name}: expected a path (str or os.PathLike), got {_type_name(value)}")
 
 
@@ -114,16 +124,15 @@ def _setting_text(name: str, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
+    if isinstance(value, (str, os.PathLike)):
+        return _path(name, value)
     raise Error(f"{name}: expected a number, bool or str, got {_type_name(value)}")
 
 
 def _decode_settings(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Keyword options as decode.* settings; None means the model's own value."""
-    return [(key, _setting_text(key, value)) for key, value in options.items() if value is not None]
+    return [(_text(key, key), _setting_text(key, value)) for key, value in options.items()
+            if value is not None]
 
 
 def _check_bool(name: str, value: Any) -> bool:
@@ -165,7 +174,10 @@ class Translator:
         if precision is not None and not isinstance(precision, str):
             raise Error(f"precision: expected 'fp32', 'bf16' or None, got {_type_name(precision)}")
         self._model_dir = path
-        self._impl = _tandem.Translator(path, threads, precision or "")
+        self._impl = _tandem.Translator(path, threads, _text("precision", precision or ""))
+        if self._impl.precision != self._impl.wanted_precision:
+            warnings.warn(f"precision {self._impl.wanted_precision}: this CPU or build has no "
+                          f"AVX512_BF16 kernel; decoding in {self._impl.precision}", stacklevel=2)
 
     @property
     def model_dir(self) -> str:
@@ -176,6 +188,12 @@ class Translator:
     def threads(self) -> int:
         """The CPU threads it uses (never 0)."""
         return self._impl.threads
+
+    @property
+    def precision(self) -> str:
+        """The precision it decodes in: "fp32" or "bf16" ("fp32" where bf16 was asked for and
+        the CPU has no AVX512_BF16, which __init__ warns of)."""
+        return self._impl.precision
 
     def translate(self, sources: Sequence[str], *, beam_size: Optional[int] = None,
                   n_best: Optional[int] = None, length_penalty: Optional[str] = None,
@@ -303,11 +321,28 @@ def _flatten(prefix: str, mapping: Mapping[Any, Any], out: list[str]) -> None:
     for key, value in mapping.items():
         if not isinstance(key, str):
             raise Error(f"overrides: keys must be str, got {_type_name(key)}")
-        name = prefix + key
+        name = _text("overrides: " + prefix + key, prefix + key)
         if isinstance(value, Mapping):
             _flatten(name + ".", value, out)
         else:
             out.append(f"{name}={_setting_text('overrides: ' + name, value)}")
+
+
+def _check_config_text(prefix: str, value: Any) -> None:
+    """Error naming the key of the first str in a dict config that is no UTF-8 text."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, str):
+                _text(f"config: {name}", key)
+            _check_config_text(name, item)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_config_text(f"{prefix}[{i}]", item)
+    elif isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        if isinstance(path, str):
+            _text(f"config: {prefix}", path)
 
 
 def _config_json(config: Mapping[Any, Any]) -> str:
@@ -315,8 +350,10 @@ def _config_json(config: Mapping[Any, Any]) -> str:
         if isinstance(value, os.PathLike):
             return os.fspath(value)
         raise Error(f"config: a value of type {_type_name(value)} cannot be a setting")
+    _check_config_text("", config)
     try:
-        return json.dumps(config, default=default)
+        # Characters as they are: yaml-cpp reads no JSON surrogate-pair escapes (\ud83d\ude00).
+        return json.dumps(config, default=default, ensure_ascii=False)
     except (TypeError, ValueError) as e:
         if isinstance(e, Error):
             raise
@@ -410,7 +447,7 @@ def chrf(hypotheses: Sequence[str], references: Union[Sequence[str], Sequence[Se
          *, word_order: int = 0) -> MetricResult:
     """chrF2 (word_order=0) or chrF2++ (word_order=2) as sacreBLEU computes them; see
     evaluate()."""
-    if word_order not in (0, 2) or isinstance(word_order, bool):
+    if type(word_order) is not int or word_order not in (0, 2):  # not 2.0, not False
         raise Error(f"word_order: expected 0 (chrF) or 2 (chrF++), got {word_order!r}")
     return evaluate(hypotheses, references, ["chrf" if word_order == 0 else "chrf++"])[0]
 

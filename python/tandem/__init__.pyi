@@ -71,6 +71,10 @@ class Translator:
     @property
     def threads(self) -> int:
         """The CPU threads it uses (never 0)."""
+    @property
+    def precision(self) -> str:
+        """The precision it decodes in: "fp32" or "bf16" ("fp32" where bf16 was asked for and
+        the CPU has no AVX512_BF16, with a warning)."""
     def translate(self, sources: Sequence[str], *, beam_size: Optional[int] = None,
                   n_best: Optional[int] = None, length_penalty: Optional[str] = None,
                   max_length_ratio: Optional[float] = None, batch_size: Optional[int] = None,

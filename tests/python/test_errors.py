@@ -3,9 +3,13 @@ ValueError, whose message names the argument."""
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import pytest
 
 import tandem
+from conftest import tiny_config
 
 
 def test_error_is_a_value_error():
@@ -104,3 +108,73 @@ def test_text_that_is_not_utf8_names_the_line(translator):
         list(translator.translate_iterable(["a", "b", "c", bad], chunk_size=2))
     with pytest.raises(tandem.Error, match=r"references\[1\]\[0\]: not valid UTF-8 text"):
         tandem.bleu(["a"], [["a"], [bad]])
+
+
+def test_training_errors_name_the_arguments_not_the_commands_flags(tmp_path):
+    config = tiny_config(tmp_path, "m", steps=2)
+    tandem.train(config)
+    expected = [
+        ({}, r"continue it with resume=True, or start anew with overwrite=True"),
+        ({"resume": True, "overwrite": True}, r"^resume=True and overwrite=True together"),
+        ({"overrides": {"train.nope": 1}}, r"^overrides: .*train\.nope"),
+        ({"resume": True}, r"^resume=True: nothing to do: .*\(overrides train\.max_steps=N\)"),
+        ({"resume": True, "overrides": {"model.cell": "lstm", "train.max_steps": 4}},
+         r"(?s)^resume=True: these settings differ.*train with overwrite=True"),
+    ]
+    for kwargs, named in expected:
+        with pytest.raises(tandem.Error, match=named) as e:
+            tandem.train(config, **kwargs)
+        assert "--" not in str(e.value)
+
+
+def test_another_precision_in_a_call_names_the_translators_argument(translator):
+    other = "bf16" if translator.precision == "fp32" else "fp32"
+    with pytest.raises(tandem.Error, match=r"Translator\(precision=") as e:
+        translator.translate(["a"], precision=other)
+    assert "TranslatorOptions" not in str(e.value)
+
+
+def test_bf16_that_falls_back_warns_and_says_so(python_model):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        t = tandem.Translator(python_model[0], threads=1, precision="bf16")
+    fallback = [w for w in caught if "bf16" in str(w.message)]
+    assert t.precision in ("fp32", "bf16")
+    # Where the CPU has AVX512_BF16 it decodes in bf16, silently; elsewhere in fp32, warned once.
+    assert len(fallback) == (1 if t.precision == "fp32" else 0)
+    assert tandem.Translator(python_model[0], threads=1).precision == "fp32"
+
+
+def test_a_dict_config_with_a_character_outside_the_bmp(tmp_path):
+    config = tiny_config(tmp_path, "m\U0001F600", steps=2)
+    assert tandem.train(config).model_dir.endswith("m\U0001F600")
+
+
+def test_a_lone_surrogate_in_a_dict_config_names_the_key(tmp_path):
+    config = tiny_config(tmp_path, "m", steps=2)
+    config["data"]["train_source"] = "a\udcff"
+    with pytest.raises(tandem.Error, match=r"config: data\.train_source: not valid UTF-8"):
+        tandem.train(config)
+
+
+def test_an_unknown_key_in_a_dict_config_names_the_config_and_key():
+    with pytest.raises(tandem.Error, match=r"<config>.*train\.nope|<config>.*nope"):
+        tandem.train({"train": {"nope": 1}})
+
+
+def test_lone_surrogates_in_arguments_are_errors_naming_them(tmp_path, python_model, translator):
+    bad = "a\udcff"
+    with pytest.raises(tandem.Error, match=r"^model_dir: not valid UTF-8"):
+        tandem.Translator(bad)
+    with pytest.raises(tandem.Error, match=r"^model_dir: not valid UTF-8"):
+        tandem.Translator(Path(bad))
+    with pytest.raises(tandem.Error, match=r"^precision: not valid UTF-8"):
+        tandem.Translator(python_model[0], precision=bad)
+    with pytest.raises(tandem.Error, match=r"^length_penalty: not valid UTF-8"):
+        translator.translate_iterable(["a"], length_penalty=bad)
+    with pytest.raises(tandem.Error, match=r"^length_penalty: not valid UTF-8"):
+        translator.translate(["a"], length_penalty=bad)
+    with pytest.raises(tandem.Error, match=r"^config: not valid UTF-8"):
+        tandem.train(str(tmp_path / bad))
+    with pytest.raises(tandem.Error, match=r"^overrides: train\.log_file: not valid UTF-8"):
+        tandem.train(tiny_config(tmp_path, "m", steps=2), {"train.log_file": bad})

@@ -68,6 +68,9 @@ def test_errors_name_the_stream():
         tandem.evaluate(HYPOTHESES, REFERENCES, ["blue"])
     with pytest.raises(tandem.Error, match="word_order"):
         tandem.chrf(HYPOTHESES, REFERENCES, word_order=1)
+    for not_an_int in (2.0, 0.0, True, False):  # ints only: 2.0 == 2 and False == 0 in Python
+        with pytest.raises(tandem.Error, match="word_order"):
+            tandem.chrf(HYPOTHESES, REFERENCES, word_order=not_an_int)
     with pytest.raises(tandem.Error, match=r"hypotheses\[1\]: expected a str, got int"):
         tandem.bleu(["a", 2], ["a", "b"])
     with pytest.raises(tandem.Error, match="references: expected a list"):
