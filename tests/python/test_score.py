@@ -46,6 +46,12 @@ def test_unknown_target_tokens_score_as_unk(translator):
     [r] = translator.score(["a b"], ["b zzz"])
     assert len(r.tokens) == 3 and r.tokens[-1] == "</s>"
     assert all(p <= 0 and math.isfinite(p) for p in r.token_log_probs)
+    # Another word outside the vocabulary is the same <unk>: the same log-probability.
+    [other] = translator.score(["a b"], ["b qqqq"])
+    assert other.token_log_probs == r.token_log_probs
+    # A word in the vocabulary is not <unk>.
+    [known] = translator.score(["a b"], ["b a"])
+    assert known.token_log_probs[1] != r.token_log_probs[1]
 
 
 def test_counts_must_agree(translator):
