@@ -4,6 +4,7 @@
 # pytest on tests/python against the installed package. The tests compare with the tandem
 # command: $TANDEM_BINARY, else the release build's (scripts/test.sh builds it first).
 # Needs scripts/install-deps.sh main python. Usage, from anywhere: bash scripts/test-python.sh
+# ($PYTHON: the interpreter to make the venv with; default /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TANDEM_BINARY=${TANDEM_BINARY:-$PWD/build/release/src/tandem}
@@ -13,7 +14,11 @@ export TANDEM_BINARY=${TANDEM_BINARY:-$PWD/build/release/src/tandem}
 }
 venv=build/python-venv
 rm -rf "$venv"
-python3 -m venv "$venv"
+# The Debian Python that install-deps prepares (its headers, venv; 3.11 on Debian 12), not
+# whichever python3 comes first on PATH (a pyenv one may lack them, or be older than NumPy needs).
+py=${PYTHON:-/usr/bin/python3}
+[ -n "${PYTHON:-}" ] || [ -x "$py" ] || py=python3
+"$py" -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r python/requirements-test.txt
 start=$SECONDS
 "$venv/bin/pip" install -q --disable-pip-version-check .
