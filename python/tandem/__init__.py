@@ -157,7 +157,8 @@ class Translator:
     Args:
         model_dir: the model folder that ``tandem train`` or :func:`tandem.train` wrote.
         threads: CPU threads for this translator's work; 0 means every core (or
-            OPENBLAS_NUM_THREADS when it is set).
+            OPENBLAS_NUM_THREADS when it is set). On CPUs without AVX-512 OpenBLAS does the
+            products, and a count above 0 sets its threads for the whole process.
         precision: "fp32" or "bf16"; None means the model's decode.precision. bf16 needs a CPU
             with AVX512_BF16; elsewhere it warns once and decodes in fp32.
 
