@@ -28,6 +28,7 @@ test=(
   chromium chromium-driver   # tests/server/browser_test.sh: the serve page in a headless browser
   python3-venv               # tests/server/browser_test.sh: a venv for Selenium from PyPI
   curl                       # bench/serve_load.sh: reads /metrics
+  qemu-user                  # scripts/test.sh portable: the tests on an emulated CPU without AVX2
 )
 fuzz=(
   clang                      # the fuzz preset's compiler (clang 14 on Debian 12)

@@ -6,6 +6,7 @@
 #include "api/version.h"
 #include "eval/edit_distance.h"
 #include "kernels/cpu/cpu_dispatch.h"
+#include "kernels/cpu/multiversion.h"
 #include "tensor/error.h"
 
 namespace tandem::cli {
@@ -18,8 +19,9 @@ std::string version_text() {
   } catch (const Error& e) {  // a bad TANDEM_CPU: every other command stops on it
     chosen = std::string("none (") + e.what() + ")";
   }
-  return std::string("tandem ") + version() + "\nkernels: " + chosen +
-         " (this CPU: " + detected + ")";
+  // Two choices: the products' (TANDEM_CPU lowers it) and the loader's clones (only CPUID).
+  return std::string("tandem ") + version() + "\nkernels: " + chosen + " (this CPU: " + detected +
+         ")\nelement-wise kernels: " + std::string(kernels::elementwise_clones_name());
 }
 
 std::optional<std::string> nearest_command(std::string_view typed,

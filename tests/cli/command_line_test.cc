@@ -8,6 +8,7 @@
 
 #include "api/version.h"
 #include "kernels/cpu/cpu_dispatch.h"
+#include "kernels/cpu/multiversion.h"
 #include "support/tandem_process.h"
 
 namespace tandem {
@@ -23,6 +24,13 @@ TEST(CommandLine, VersionNamesTheVersionAndTheKernels) {
   const std::string cpu(kernels::cpu_kernels_name(kernels::detected_cpu_kernels()));
   EXPECT_NE(r.out.find("(this CPU: " + cpu + ")"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kernels: "), std::string::npos) << r.out;
+  // The loader's clone set, which TANDEM_CPU does not lower: a CPU with our AVX-512 kernels has
+  // AVX-512F, so its element-wise clones are those too (under qemu without AVX2: "baseline").
+  const std::string clones(kernels::elementwise_clones_name());
+  EXPECT_NE(r.out.find("\nelement-wise kernels: " + clones), std::string::npos) << r.out;
+  if (kernels::detected_cpu_kernels() != kernels::CpuKernels::kGeneric) {
+    EXPECT_EQ(clones, "avx512f");
+  }
 }
 
 TEST(CommandLine, AMistypedCommandGetsTheNearestOne) {
