@@ -14,11 +14,6 @@ namespace {
 using testing::error_message;
 using testing::TempDir;
 
-#define EXPECT_CONTAINS(text, part)                                                              \
-  do {                                                                                           \
-    const std::string text_ = (text);                                                            \
-    EXPECT_NE(text_.find(part), std::string::npos) << "wanted '" << (part) << "' in: " << text_; \
-  } while (0)
 
 TEST(TranslatorLimits, ThreadsAreBoundedAsOnTheCommandLine) {
   TempDir dir;

@@ -19,11 +19,6 @@ namespace {
 using testing::error_message;
 using testing::TempDir;
 
-#define EXPECT_CONTAINS(text, part)                                                              \
-  do {                                                                                           \
-    const std::string text_ = (text);                                                            \
-    EXPECT_NE(text_.find(part), std::string::npos) << "wanted '" << (part) << "' in: " << text_; \
-  } while (0)
 
 std::vector<std::string> some_lines() {
   std::vector<std::string> lines;

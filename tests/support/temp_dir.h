@@ -75,3 +75,10 @@ std::string error_message(F&& f) {
 }
 
 }  // namespace tandem::testing
+
+// A failure naming both strings when `text` does not contain `part`.
+#define EXPECT_CONTAINS(text, part)                                                              \
+  do {                                                                                           \
+    const std::string text_ = (text);                                                            \
+    EXPECT_NE(text_.find(part), std::string::npos) << "wanted '" << (part) << "' in: " << text_; \
+  } while (false)

@@ -26,11 +26,6 @@ namespace fs = std::filesystem;
 using testing::error_message;
 using testing::TempDir;
 
-#define EXPECT_CONTAINS(text, part)                                                              \
-  do {                                                                                           \
-    const std::string text_ = (text);                                                            \
-    EXPECT_NE(text_.find(part), std::string::npos) << "wanted '" << (part) << "' in: " << text_; \
-  } while (false)
 
 Config config_for(const TempDir& dir, const std::string& model_dir, int64_t max_steps) {
   return load_config_string(
